@@ -1,0 +1,186 @@
+/* `slipway install`: options, kickstart loading, the plan, and the stages.
+ * Nothing is written before the plan is complete and shown. */
+#include <getopt.h>
+
+#include "commands.h"
+#include "event.h"
+#include "kickstart/ks.h"
+#include "plan.h"
+#include "size.h"
+#include "ui/progress.h"
+
+struct install_opts {
+	const char *ks_path;
+	struct plan_target target;
+	enum inst_finish finish;
+	const char *progress;
+	const char *log_path;
+	bool dry_run, yes, strict, verbose;
+};
+
+static void install_usage(FILE *f)
+{
+	fputs("Usage: slipway install -k KICKSTART [OPTIONS]\n"
+	      "\n"
+	      "Installs the system a kickstart describes onto the disks it selects, into an\n"
+	      "image file, or into a directory.\n"
+	      "\n"
+	      "  -k, --kickstart FILE     the kickstart (path)\n"
+	      "      --image FILE         install into an image file (created if missing)\n"
+	      "      --size SIZE          size of a new image file (e.g. 4G, 8GiB)\n"
+	      "      --format FMT         image format after install: raw (default), vhd, qcow2\n"
+	      "      --root DIR           directory install: payload and system only\n"
+	      "      --dry-run            print the plan and exit; writes nothing\n"
+	      "      --yes                do not ask for confirmation before erasing disks\n"
+	      "      --progress MODE      text (default), json (JSON lines on stdout), none\n"
+	      "      --log FILE           also write the full log to FILE\n"
+	      "      --finish ACTION      reboot, poweroff, halt, shell or exit\n"
+	      "      --strict             treat kickstart warnings as errors\n"
+	      "  -v, --verbose            show debug messages\n"
+	      "  -h, --help               show this help\n",
+	      f);
+}
+
+static int parse_install_args(int argc, char **argv, struct install_opts *o)
+{
+	enum { OPT_IMAGE = 256, OPT_SIZE, OPT_FORMAT, OPT_ROOT, OPT_DRY_RUN, OPT_YES,
+	       OPT_PROGRESS, OPT_LOG, OPT_FINISH, OPT_STRICT };
+	static const struct option longopts[] = {
+		{ "kickstart", required_argument, NULL, 'k' },
+		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "progress", required_argument, NULL, OPT_PROGRESS },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "finish", required_argument, NULL, OPT_FINISH },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *size = NULL, *format = NULL, *image = NULL, *root = NULL;
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->ks_path = optarg; break;
+		case OPT_IMAGE: image = optarg; break;
+		case OPT_SIZE: size = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
+		case OPT_ROOT: root = optarg; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_YES: o->yes = true; break;
+		case OPT_PROGRESS: o->progress = optarg; break;
+		case OPT_LOG: o->log_path = optarg; break;
+		case OPT_STRICT: o->strict = true; break;
+		case 'v': o->verbose = true; break;
+		case OPT_FINISH:
+			if ((r = inst_finish_from_string(optarg)) < 0)
+				return log_error("install: --finish: unknown action \"%s\" "
+						 "(reboot, poweroff, halt, shell, exit)", optarg), -EINVAL;
+			o->finish = (enum inst_finish)r;
+			break;
+		case 'h': install_usage(stdout); return 1;
+		case ':':
+			return log_error("install: option %s needs a value", argv[optind - 1]), -EINVAL;
+		default:
+			return log_error("install: unknown option %s (see slipway install --help)",
+					 argv[optind - 1]), -EINVAL;
+		}
+	}
+	if (optind < argc)
+		return log_error("install: unexpected argument \"%s\"", argv[optind]), -EINVAL;
+	if (!o->ks_path)
+		return log_error("install: a kickstart is required (-k FILE)"), -EINVAL;
+	if (image && root)
+		return log_error("install: --image and --root cannot be used together"), -EINVAL;
+	if ((size || format) && !image)
+		return log_error("install: --size and --format need --image"), -EINVAL;
+	if (o->progress && !streq(o->progress, "text") && !streq(o->progress, "json") &&
+	    !streq(o->progress, "none"))
+		return log_error("install: --progress: unknown mode \"%s\" (text, json, none)",
+				 o->progress), -EINVAL;
+	o->target.kind = image ? TARGET_IMAGE : root ? TARGET_DIR : TARGET_DISKS;
+	o->target.path = (char *)(image ? image : root);
+	if (format) {
+		if ((r = image_format_from_string(format)) < 0)
+			return log_error("install: --format: unknown format \"%s\" (raw, vhd, qcow2)",
+					 format), -EINVAL;
+		o->target.format = (enum image_format)r;
+	}
+	if (size) {
+		if (size_parse(size, 1, &o->target.image_size) < 0 || o->target.image_size == 0)
+			return log_error("install: --size: not a size: \"%s\" (e.g. 4G, 8GiB)", size),
+			       -EINVAL;
+	} else if (image && access(image, F_OK) < 0)
+		return log_error("install: --image %s does not exist: --size is needed to create it",
+				 image), -EINVAL;
+	return 0;
+}
+
+/* Replaces the startup sink with the ones --progress and --log ask for. */
+static int setup_sinks(const struct install_opts *o)
+{
+	enum log_level lvl = o->verbose ? LVL_DEBUG : LVL_INFO;
+	int r;
+
+	event_sinks_close();
+	if (!o->progress || streq(o->progress, "text"))
+		event_sink_add(ui_sink_text_new(stderr, lvl));
+	else {
+		/* Errors must reach a human even when stdout is a pipeline. */
+		event_sink_add(ui_sink_text_new(stderr, LVL_ERROR));
+		if (streq(o->progress, "json"))
+			event_sink_add(ui_sink_json_new(stdout, lvl));
+	}
+	if (o->log_path) {
+		struct event_sink *f = event_sink_file_new(o->log_path, &r);
+		if (!f)
+			return log_error_errno(r, "install: --log %s: %m", o->log_path);
+		event_sink_add(f);
+	}
+	return 0;
+}
+
+int inst_cmd_install(int argc, char **argv)
+{
+	struct install_opts o = {};
+	_cleanup_(ks_freep) struct ks *ks = NULL;
+	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
+	struct ks_diags diags = {};
+	int r;
+
+	r = parse_install_args(argc, argv, &o);
+	if (r != 0)
+		return r > 0 ? EXIT_DONE : EXIT_USAGE;
+	if ((r = setup_sinks(&o)) < 0)
+		return EXIT_USAGE;
+
+	struct ks_load_opts lo = { .strict = o.strict };
+	r = ks_check_file(o.ks_path, &lo, &ks, &diags);
+	ks_diags_print(&diags, stderr);
+	ks_diags_free(&diags);
+	if (r == -EINVAL)
+		return EXIT_USAGE;
+	if (r < 0)
+		return log_error_errno(r, "%s: %m", o.ks_path), EXIT_USAGE;
+
+	r = inst_plan_new(ks, o.ks_path, &o.target, o.finish, &plan);
+	if (r < 0)
+		return log_error_errno(r, "planning failed: %m"), EXIT_FAILED;
+
+	struct strbuf text = STRBUF_INIT;
+	inst_plan_print(plan, &text);
+	fputs(strbuf_str(&text), o.progress && streq(o.progress, "json") ? stderr : stdout);
+	strbuf_release(&text);
+	if (o.dry_run)
+		return EXIT_DONE;
+
+	log_error("install: installing is not implemented yet; only --dry-run works in this version");
+	return EXIT_FAILED;
+}

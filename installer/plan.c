@@ -1,0 +1,116 @@
+/* Planning: turns the kickstart and the CLI target into the plan. Storage,
+ * payload, system and bootloader sections are filled in by their stages'
+ * planners as they land; until then the plan says so instead of guessing. */
+#include "kickstart/ks.h"
+#include "plan.h"
+#include "size.h"
+
+static const char *const target_names[_TARGET_MAX] = {
+	[TARGET_DISKS] = "disks",
+	[TARGET_IMAGE] = "image",
+	[TARGET_DIR] = "directory",
+};
+
+static const char *const format_names[_IMAGE_FORMAT_MAX] = {
+	[IMAGE_RAW] = "raw",
+	[IMAGE_VHD] = "vhd",
+	[IMAGE_QCOW2] = "qcow2",
+};
+
+static const char *const finish_names[_FINISH_MAX] = {
+	[FINISH_DEFAULT] = "default",
+	[FINISH_REBOOT] = "reboot",
+	[FINISH_POWEROFF] = "poweroff",
+	[FINISH_HALT] = "halt",
+	[FINISH_SHELL] = "shell",
+	[FINISH_EXIT] = "exit",
+};
+
+static int lookup(const char *const *table, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i] && s && streq(table[i], s))
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *inst_target_to_string(enum inst_target t)
+{
+	return t < _TARGET_MAX ? target_names[t] : NULL;
+}
+
+const char *image_format_to_string(enum image_format f)
+{
+	return f < _IMAGE_FORMAT_MAX ? format_names[f] : NULL;
+}
+
+int image_format_from_string(const char *s)
+{
+	return lookup(format_names, _IMAGE_FORMAT_MAX, s);
+}
+
+const char *inst_finish_to_string(enum inst_finish f)
+{
+	return f < _FINISH_MAX ? finish_names[f] : NULL;
+}
+
+int inst_finish_from_string(const char *s)
+{
+	int r = lookup(finish_names, _FINISH_MAX, s);
+	return r == FINISH_DEFAULT ? -EINVAL : r;
+}
+
+int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_target *target,
+		  enum inst_finish finish, struct plan **ret)
+{
+	struct plan *p = xnew0(struct plan, 1);
+
+	p->ks = ks;
+	p->ks_path = xstrdup(ks_path);
+	p->target = *target;
+	p->target.path = target->path ? xstrdup(target->path) : NULL;
+	p->finish = finish;
+	*ret = p;
+	return 0;
+}
+
+void inst_plan_free(struct plan *p)
+{
+	if (!p)
+		return;
+	free(p->ks_path);
+	free(p->target.path);
+	free(p);
+}
+
+static void print_target(const struct plan *p, struct strbuf *out)
+{
+	const struct plan_target *t = &p->target;
+
+	strbuf_addf(out, "target: %s", inst_target_to_string(t->kind));
+	if (t->kind == TARGET_IMAGE)
+		strbuf_addf(out, " %s (%s, %s)", t->path, SIZE_FMT(t->image_size),
+			    image_format_to_string(t->format));
+	else if (t->kind == TARGET_DIR)
+		strbuf_addf(out, " %s", t->path);
+	strbuf_addch(out, '\n');
+	strbuf_addf(out, "finish: %s\n", inst_finish_to_string(p->finish));
+}
+
+void inst_plan_print(const struct plan *p, struct strbuf *out)
+{
+	strbuf_addf(out, "slipway plan for %s\n\n", p->ks_path);
+	print_target(p, out);
+	strbuf_adds(out, "\nintent (from the kickstart):\n");
+	struct strbuf dump = STRBUF_INIT;
+	ks_dump(p->ks, &dump);
+	/* Indent the dump so the plan's own sections stand out. */
+	for (const char *l = strbuf_str(&dump); *l;) {
+		const char *nl = strchrnul(l, '\n');
+		strbuf_addf(out, "  %.*s\n", (int)(nl - l), l);
+		l = *nl ? nl + 1 : nl;
+	}
+	strbuf_release(&dump);
+	strbuf_adds(out, "\nnot planned yet (these stages are not implemented):\n"
+			 "  storage, payload, system, bootloader\n");
+}

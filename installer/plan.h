@@ -1,0 +1,66 @@
+/* struct plan: what will be done, complete before the first write
+ * (DESIGN.md §1). Built from a validated struct ks and the CLI's target. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+struct ks;
+struct part_plan;    /* partition/: disks, table, crypt, filesystems, mounts */
+struct payload_plan; /* payload/: repos, solved transaction, downloads */
+
+enum inst_target {
+	TARGET_DISKS, /* real disks chosen by the kickstart */
+	TARGET_IMAGE, /* --image FILE: a loop-attached image file */
+	TARGET_DIR,   /* --root DIR: payload and system only */
+	_TARGET_MAX,
+};
+
+enum image_format {
+	IMAGE_RAW,
+	IMAGE_VHD,
+	IMAGE_QCOW2,
+	_IMAGE_FORMAT_MAX,
+};
+
+enum inst_finish {
+	FINISH_DEFAULT, /* kickstart's reboot/poweroff/halt, else exit */
+	FINISH_REBOOT,
+	FINISH_POWEROFF,
+	FINISH_HALT,
+	FINISH_SHELL,
+	FINISH_EXIT,
+	_FINISH_MAX,
+};
+
+struct plan_target {
+	enum inst_target kind;
+	char *path;                /* image file or root directory */
+	uint64_t image_size;       /* bytes, image mode */
+	enum image_format format;
+};
+
+struct plan {
+	const struct ks *ks; /* borrowed: the input the plan was made from */
+	char *ks_path;
+	struct plan_target target;
+	enum inst_finish finish;
+	struct part_plan *storage;    /* NULL for directory installs */
+	struct payload_plan *payload;
+};
+
+const char *inst_target_to_string(enum inst_target t);
+const char *image_format_to_string(enum image_format f);
+int image_format_from_string(const char *s);
+const char *inst_finish_to_string(enum inst_finish f);
+int inst_finish_from_string(const char *s);
+
+/* Builds the plan; reads the machine but writes nothing. */
+int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_target *target,
+		  enum inst_finish finish, struct plan **ret);
+void inst_plan_free(struct plan *p);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct plan *, inst_plan_free)
+/* The stable, readable form printed by --dry-run and saved as plan.txt. */
+void inst_plan_print(const struct plan *p, struct strbuf *out);
