@@ -1,0 +1,38 @@
+# Helpers for host integration tests: root check, loop devices with cleanup.
+# Source it; every loop device and mount made through it is undone on exit.
+SLIPWAY_BIN=${SLIPWAY_BIN:-$PWD/build/slipway}
+_loops=() _mounts=() _tmps=()
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root (loop devices)"
+		exit 77
+	fi
+}
+
+cleanup_all() {
+	local m l t
+	for ((i = ${#_mounts[@]} - 1; i >= 0; i--)); do umount "${_mounts[i]}" 2>/dev/null || true; done
+	for l in "${_loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+	for t in "${_tmps[@]}"; do rm -rf "$t"; done
+}
+trap cleanup_all EXIT
+
+# Both set a variable instead of printing: a $(...) subshell would lose the
+# cleanup registration.
+# tmpdir VAR: a fresh directory, removed on exit
+tmpdir() { local _d; _d=$(mktemp -d /tmp/slipway-test.XXXXXX); _tmps+=("$_d"); printf -v "$1" %s "$_d"; }
+# new_loop VAR FILE: attaches FILE with partition scanning, detached on exit
+new_loop() {
+	local _l
+	_l=$(losetup --find --show --partscan "$2")
+	_loops+=("$_l")
+	printf -v "$1" %s "$_l"
+}
+track_mount() { _mounts+=("$1"); }
+
+fail() { echo "FAIL: $*"; exit 1; }
+# expect_eq WHAT EXPECTED GOT
+expect_eq() { [ "$2" == "$3" ] || fail "$1: expected [$2], got [$3]"; }
+# expect_contains WHAT NEEDLE HAYSTACK
+expect_contains() { [[ "$3" == *"$2"* ]] || fail "$1: expected to contain [$2], got [$3]"; }
