@@ -45,7 +45,7 @@ for layer in "${layers[@]}"; do
 		;;
 	integration | fixtures | vm)
 		dir=tests/$layer
-		[ "$layer" = fixtures ] && dir=tests/fixtures
+		[ -d "$dir" ] || continue
 		while IFS= read -r t; do
 			case $(basename "$t") in
 			test-*-full.sh) [ "${FULL:-0}" = 1 ] || continue ;;

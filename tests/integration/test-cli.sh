@@ -1,0 +1,93 @@
+#!/bin/bash
+# The command line as users meet it: help for every subcommand, exit codes,
+# validate on good and bad files, install --dry-run, and usage errors.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+S=$SLIPWAY_BIN
+tmpdir d
+
+# status CMD...: runs CMD, stores its exit code in rc and output in out
+status() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
+
+for sub in install validate ks disks; do
+	status "$S" "$sub" --help
+	expect_eq "$sub --help exit" 0 "$rc"
+	expect_contains "$sub --help" "Usage: slipway $sub" "$out"
+done
+status "$S" --help
+expect_contains "global help" "validate" "$out"
+status "$S" version
+expect_contains "version" "slipway " "$out"
+status "$S" frobnicate
+expect_eq "unknown command exit" 2 "$rc"
+expect_contains "unknown command" 'unknown command "frobnicate"' "$out"
+# no command and no terminal: usage on stderr, exit 2 (never a TUI on a pipe)
+status "$S" </dev/null
+expect_eq "no command without a tty" 2 "$rc"
+
+# validate: the realistic kickstarts pass; a file with ten mistakes gives ten lines
+for ks in docs/examples/fedora-server-minimal.ks docs/examples/luks-static.ks; do
+	status "$S" validate "$ks"
+	expect_eq "validate $ks" 0 "$rc"
+done
+# like ksvalidator, a %include that only %pre would create is an error here
+status "$S" validate docs/examples/include-from-pre.ks
+expect_eq "validate include-from-pre" 2 "$rc"
+expect_contains "include-from-pre" "include-from-pre.ks:11: %include: cannot read /tmp/part-include" "$out"
+status "$S" validate tests/data/ks/ten-mistakes.ks
+expect_eq "validate ten-mistakes exit" 2 "$rc"
+n=$(grep -c '^slipway: tests/data/ks/ten-mistakes.ks:[0-9]*: ' <<<"$out" || true)
+expect_eq "ten mistakes reported" 10 "$n"
+status "$S" validate "$d/missing.ks"
+expect_eq "validate a missing file" 2 "$rc"
+
+cat >"$d/bad.ks" <<'KS'
+rootpw --plaintext hunter2
+part / --size=ten
+KS
+status "$S" validate "$d/bad.ks"
+expect_eq "bad size exit" 2 "$rc"
+expect_contains "bad size message" "$d/bad.ks:2: part:" "$out"
+
+# install --dry-run prints the plan and writes nothing
+cat >"$d/ok.ks" <<'KS'
+text
+lang en_US.UTF-8
+keyboard us
+timezone UTC --utc
+rootpw --plaintext s3cr3t-pw
+network --hostname=dry.example.com
+autopart --type=plain
+%packages
+@core
+%end
+KS
+status "$S" install -k "$d/ok.ks" --image "$d/new.img" --size 4G --dry-run
+expect_eq "dry-run exit" 0 "$rc"
+expect_contains "dry-run plan target" "target: image $d/new.img (4 GiB, raw)" "$out"
+[ ! -e "$d/new.img" ] || fail "dry-run created the image file"
+[[ "$out" != *s3cr3t-pw* ]] || fail "the plan shows the root password"
+status "$S" install -k "$d/bad.ks" --dry-run
+expect_eq "install with a bad kickstart" 2 "$rc"
+
+# usage errors name the option
+status "$S" install --dry-run
+expect_eq "install without -k" 2 "$rc"
+expect_contains "install without -k" "a kickstart is required" "$out"
+status "$S" install -k "$d/ok.ks" --image "$d/x.img" --root "$d/r"
+expect_eq "--image with --root" 2 "$rc"
+status "$S" install -k "$d/ok.ks" --image "$d/x.img"
+expect_contains "new image without --size" "--size is needed" "$out"
+status "$S" install -k "$d/ok.ks" --image "$d/x.img" --size ten
+expect_eq "bad --size" 2 "$rc"
+expect_contains "bad --size" 'not a size: "ten"' "$out"
+status "$S" install -k "$d/ok.ks" --image "$d/x.img" --size 1G --format vmdk
+expect_contains "bad --format" 'unknown format "vmdk"' "$out"
+status "$S" install -k "$d/ok.ks" --finish dance --dry-run
+expect_eq "bad --finish" 2 "$rc"
+
+# JSON progress: every stdout line is one JSON object
+status "$S" install -k "$d/ok.ks" --image "$d/new.img" --size 4G --dry-run --progress json
+expect_eq "json dry-run" 0 "$rc"
+echo ok
