@@ -70,9 +70,14 @@ void event_sinks_close(void)
 	}
 }
 
+/* Secrets shorter than this are not searched for in messages: a one-letter
+ * passphrase would otherwise erase that letter from every log line. They
+ * are still never logged: redaction is the second line of defence. */
+#define SECRET_MIN_REDACT 4
+
 void secret_register(const char *secret)
 {
-	if (isempty(secret) || strv_contains(secrets, secret))
+	if (isempty(secret) || strlen(secret) < SECRET_MIN_REDACT || strv_contains(secrets, secret))
 		return;
 	strv_push(&secrets, secret);
 }
