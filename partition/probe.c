@@ -212,7 +212,8 @@ static void probe_one(const char *sysroot, const char *name, struct part_probe *
 		}
 	if (sd)
 		closedir(sd);
-	qsort(d->parts, d->n_parts, sizeof(*d->parts), cmp_parts);
+	if (d->n_parts > 1)
+		qsort(d->parts, d->n_parts, sizeof(*d->parts), cmp_parts);
 	if (access(d->path, R_OK) == 0) {
 		probe_table(d);
 		if (!d->pttype)

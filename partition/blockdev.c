@@ -1,0 +1,203 @@
+/* Block device plumbing for apply: loop devices over image files, partition
+ * nodes (no udev: wait on sysfs, mknod what devtmpfs did not make), and
+ * wiping old signatures with libblkid. */
+#include <blkid.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "blockdev.h"
+#include "event.h"
+
+char *part_partition_node(const char *disk_dev, unsigned partno)
+{
+	size_t n = strlen(disk_dev);
+	bool digit = n > 0 && disk_dev[n - 1] >= '0' && disk_dev[n - 1] <= '9';
+	return xasprintf("%s%s%u", disk_dev, digit ? "p" : "", partno);
+}
+
+/* Makes /dev/NAME a block node for devno when devtmpfs did not. */
+static int ensure_node(const char *path, dev_t devno)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISBLK(st.st_mode) && st.st_rdev == devno)
+			return 0;
+		if (unlink(path) < 0)
+			return log_error_errno(errno, "storage: %s is stale and cannot be removed: %m", path);
+	}
+	if (mknod(path, S_IFBLK | 0660, devno) < 0 && errno != EEXIST)
+		return log_error_errno(errno, "storage: cannot create the device node %s: %m", path);
+	return 0;
+}
+
+static int read_devno(const char *sysdir, dev_t *ret)
+{
+	_cleanup_free_ char *p = xasprintf("%s/dev", sysdir);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	unsigned maj, min;
+
+	if (!f || fscanf(f, "%u:%u", &maj, &min) != 2)
+		return -ENOENT;
+	*ret = makedev(maj, min);
+	return 0;
+}
+
+static int configure_loop(int lfd, int ffd, const char *file, unsigned sector_size)
+{
+	struct loop_config cfg = {
+		.fd = (unsigned)ffd,
+		.block_size = sector_size,
+		/* AUTOCLEAR: the kernel detaches it if slipway dies */
+		.info = { .lo_flags = LO_FLAGS_PARTSCAN | LO_FLAGS_AUTOCLEAR },
+	};
+
+	snprintf((char *)cfg.info.lo_file_name, sizeof(cfg.info.lo_file_name), "%s", file);
+	if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOTTY)
+		return -errno;
+	/* kernels before 5.8: the three-step way */
+	if (ioctl(lfd, LOOP_SET_FD, ffd) < 0)
+		return -errno;
+	if (ioctl(lfd, LOOP_SET_STATUS64, &cfg.info) < 0 ||
+	    (sector_size != 512 && ioctl(lfd, LOOP_SET_BLOCK_SIZE, (unsigned long)sector_size) < 0)) {
+		int r = -errno;
+		(void)ioctl(lfd, LOOP_CLR_FD, 0);
+		return r;
+	}
+	return 0;
+}
+
+int part_loop_attach(const char *file, unsigned sector_size, struct part_loop **ret)
+{
+	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	_cleanup_close_ int ffd = open(file, O_RDWR | O_CLOEXEC);
+	int r = -EBUSY;
+
+	if (ctl < 0)
+		return log_error_errno(errno, "storage: cannot open /dev/loop-control: %m");
+	if (ffd < 0)
+		return log_error_errno(errno, "storage: cannot open %s: %m", file);
+	/* another process may take the free device first: try again */
+	for (int attempt = 0; attempt < 64 && r == -EBUSY; attempt++) {
+		int nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (nr < 0)
+			return log_error_errno(errno, "storage: no free loop device: %m");
+		_cleanup_free_ char *dev = xasprintf("/dev/loop%d", nr);
+		if ((r = ensure_node(dev, makedev(7, (unsigned)nr))) < 0)
+			return r;
+		_cleanup_close_ int lfd = open(dev, O_RDWR | O_CLOEXEC);
+		if (lfd < 0)
+			return log_error_errno(errno, "storage: cannot open %s: %m", dev);
+		r = configure_loop(lfd, ffd, file, sector_size ? sector_size : 512);
+		if (r == 0) {
+			struct part_loop *l = xnew0(struct part_loop, 1);
+			l->fd = TAKE_FD(lfd);
+			l->dev = TAKE_PTR(dev);
+			*ret = l;
+			log_info("storage: %s attached to %s", file, l->dev);
+			return 0;
+		}
+	}
+	return log_error_errno(r, "storage: cannot attach %s to a loop device: %m", file);
+}
+
+int part_loop_detach(void *data)
+{
+	struct part_loop *l = data;
+	int r = 0;
+
+	if (l->fd >= 0) {
+		if (ioctl(l->fd, LOOP_CLR_FD, 0) < 0 && errno != ENXIO)
+			r = -errno;
+		close(l->fd);
+		l->fd = -1;
+	}
+	return r;
+}
+
+void part_loop_free(void *data)
+{
+	struct part_loop *l = data;
+	if (!l)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->dev);
+	free(l);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The kernel publishes a partition in sysfs as soon as it parsed the table;
+ * udev (absent here) would then make /dev nodes. We poll sysfs until every
+ * partition is there, then make the nodes ourselves when missing. */
+int part_wait_partitions(const char *disk_dev, const unsigned *partnos, size_t n, unsigned timeout_ms)
+{
+	const char *disk = strrchr(disk_dev, '/') ? strrchr(disk_dev, '/') + 1 : disk_dev;
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *node = part_partition_node(disk_dev, partnos[i]);
+		const char *name = strrchr(node, '/') + 1;
+		_cleanup_free_ char *sysdir = xasprintf("/sys/class/block/%s/%s", disk, name);
+		dev_t devno;
+		while (read_devno(sysdir, &devno) < 0) {
+			if (now_ms() > deadline)
+				return log_error_errno(ETIMEDOUT, "storage: %s did not appear after the partition table "
+								  "was written (%u ms)", node, timeout_ms);
+			/* a poll interval, not a synchronisation guess */
+			nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+		}
+		int r = ensure_node(node, devno);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int part_wipe_signatures(const char *dev, int fd_or_neg)
+{
+	_cleanup_close_ int own = -1;
+	int fd = fd_or_neg;
+	blkid_probe pr;
+	int n = 0;
+
+	if (fd < 0 && (fd = own = open(dev, O_RDWR | O_CLOEXEC)) < 0)
+		return log_error_errno(errno, "storage: cannot open %s to wipe it: %m", dev);
+	if (!(pr = blkid_new_probe()))
+		return log_error_errno(ENOMEM, "storage: cannot probe %s", dev);
+	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+		blkid_free_probe(pr);
+		return log_error_errno(EIO, "storage: cannot probe %s", dev);
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_BADCSUM | BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC | BLKID_PARTS_FORCE_GPT);
+	while (blkid_do_probe(pr) == 0) {
+		const char *type = NULL;
+		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0)
+			(void)blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL);
+		if (blkid_do_wipe(pr, 0) < 0) {
+			blkid_free_probe(pr);
+			return log_error_errno(EIO, "storage: cannot wipe the %s signature on %s", strna(type), dev);
+		}
+		log_debug("storage: wiped a %s signature on %s", strna(type), dev);
+		n++;
+	}
+	blkid_free_probe(pr);
+	if (fsync(fd) < 0)
+		return log_error_errno(errno, "storage: cannot flush %s: %m", dev);
+	return n;
+}
