@@ -33,6 +33,9 @@ LIB_SRCS := $(filter-out installer/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Test drivers: small programs the integration tests run (not tests themselves).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 ifeq ($(V),1)
 Q =
@@ -60,7 +63,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libslipway.a
 	@[ "$(Q)" ] && echo "  TEST    $@" || true
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libslipway.a $(LIBS) -lcmocka
 
-tests: $(UNIT_BINS)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libslipway.a
+	@mkdir -p $(dir $@)
+	@[ "$(Q)" ] && echo "  TOOL    $@" || true
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libslipway.a $(LIBS)
+
+tests: $(UNIT_BINS) $(TOOL_BINS)
 
 # The layers of the test suite; tests/run.sh prints one summary line.
 check: all tests

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
 BUILD=${BUILD:-build}
-drv=$PWD/$BUILD/tests/test_part_apply
+drv=$PWD/$BUILD/tests/tools/part-apply
 [ -x "$drv" ] || { echo "SKIP: $drv not built (make tests)"; exit 77; }
 for t in sfdisk blkid mkfs.xfs mkfs.ext4 mkfs.vfat mkswap mcopy mdir qemu-img python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }

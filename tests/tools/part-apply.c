@@ -1,8 +1,7 @@
 /* Driver of the storage apply for tests/integration/test-storage-*.sh (root,
  * loop devices): plans a kickstart for an image or for the probed disks,
- * applies it, writes fstab, proves the mounts, tears down. Without
- * arguments (the unit layer) it skips. Exit: 0, 1 failed, 2 kickstart
- * error, 3 refused for safety — the CLI's codes. */
+ * applies it, writes fstab, proves the mounts, tears down. Exit: 0, 1
+ * failed, 2 kickstart error or usage, 3 refused for safety — the CLI's codes. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -120,9 +119,9 @@ static int run(int argc, char **argv, struct teardown *td)
 int main(int argc, char **argv)
 {
 	if (argc < 4 || (!streq(argv[1], "image") && !streq(argv[1], "disk")) || (streq(argv[1], "image") && argc < 6)) {
-		printf("SKIP: driver for tests/integration/test-storage-*.sh\n"
+		printf("driver for tests/integration/test-storage-*.sh\n"
 		       "usage: %s image KS IMG SIZE SYSROOT [vhd|qcow2] | disk KS SYSROOT\n", argv[0]);
-		return 77;
+		return 2;
 	}
 	event_sink_add(&stderr_sink);
 	_cleanup_(teardown_freep) struct teardown *td = teardown_new();
