@@ -1,7 +1,9 @@
 /* Planning: turns the kickstart and the CLI target into the plan. Storage,
  * payload, system and bootloader sections are filled in by their stages'
  * planners as they land; until then the plan says so instead of guessing. */
+#include "event.h"
 #include "kickstart/ks.h"
+#include "partition/part.h"
 #include "plan.h"
 #include "size.h"
 
@@ -60,17 +62,41 @@ int inst_finish_from_string(const char *s)
 	return r == FINISH_DEFAULT ? -EINVAL : r;
 }
 
+/* Storage: the probe (real disks only) and the layout. Image mode never
+ * looks at the machine's disks. */
+static int plan_storage(struct plan *p)
+{
+	struct part_plan_opts o = {
+		.image = p->target.kind == TARGET_IMAGE,
+		.image_path = p->target.path,
+		.image_size = p->target.image_size,
+		.firmware = p->target.kind == TARGET_IMAGE ? PART_FIRMWARE_BOTH : part_detect_firmware(),
+		.ram = part_detect_ram(),
+	};
+	int r;
+
+	if (!o.image && (r = part_probe_disks("/sys", &p->probe)) < 0)
+		return r;
+	r = part_plan_new(p->ks, p->probe, &o, &p->storage);
+	if (r < 0)
+		return r;
+	return 0;
+}
+
 int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_target *target,
 		  enum inst_finish finish, struct plan **ret)
 {
-	struct plan *p = xnew0(struct plan, 1);
+	_cleanup_(inst_plan_freep) struct plan *p = xnew0(struct plan, 1);
+	int r;
 
 	p->ks = ks;
 	p->ks_path = xstrdup(ks_path);
 	p->target = *target;
 	p->target.path = target->path ? xstrdup(target->path) : NULL;
 	p->finish = finish;
-	*ret = p;
+	if (target->kind != TARGET_DIR && (r = plan_storage(p)) < 0)
+		return r;
+	*ret = TAKE_PTR(p);
 	return 0;
 }
 
@@ -78,6 +104,8 @@ void inst_plan_free(struct plan *p)
 {
 	if (!p)
 		return;
+	part_plan_free(p->storage);
+	part_probe_free(p->probe);
 	free(p->ks_path);
 	free(p->target.path);
 	free(p);
@@ -111,6 +139,8 @@ void inst_plan_print(const struct plan *p, struct strbuf *out)
 		l = *nl ? nl + 1 : nl;
 	}
 	strbuf_release(&dump);
-	strbuf_adds(out, "\nnot planned yet (these stages are not implemented):\n"
-			 "  storage, payload, system, bootloader\n");
+	if (p->storage) {
+		strbuf_addch(out, '\n');
+		part_plan_print(p->storage, out);
+	}
 }

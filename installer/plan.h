@@ -8,6 +8,7 @@
 #include "strbuf.h"
 
 struct ks;
+struct part_probe;
 struct part_plan;    /* partition/: disks, table, crypt, filesystems, mounts */
 struct payload_plan; /* payload/: repos, solved transaction, downloads */
 
@@ -47,6 +48,7 @@ struct plan {
 	char *ks_path;
 	struct plan_target target;
 	enum inst_finish finish;
+	struct part_probe *probe;     /* the disks as planned (disk installs only) */
 	struct part_plan *storage;    /* NULL for directory installs */
 	struct payload_plan *payload;
 };
