@@ -7,6 +7,8 @@
 #include "kickstart/ks.h"
 #include "plan.h"
 #include "size.h"
+#include "strv.h"
+#include "stage-payload.h"
 #include "ui/progress.h"
 
 struct install_opts {
@@ -15,7 +17,8 @@ struct install_opts {
 	enum inst_finish finish;
 	const char *progress;
 	const char *log_path;
-	bool dry_run, yes, strict, verbose;
+	bool dry_run, yes, strict, verbose, nogpgcheck;
+	char **gpgkeys;
 };
 
 static void install_usage(FILE *f)
@@ -36,6 +39,9 @@ static void install_usage(FILE *f)
 	      "      --log FILE           also write the full log to FILE\n"
 	      "      --finish ACTION      reboot, poweroff, halt, shell or exit\n"
 	      "      --strict             treat kickstart warnings as errors\n"
+	      "      --nogpgcheck         do not check package signatures (any repo)\n"
+	      "      --gpgkey URL         trust this key for every repo (repeatable); default:\n"
+	      "                           the RPM-GPG-KEY-* files next to each repo's repodata/\n"
 	      "  -v, --verbose            show debug messages\n"
 	      "  -h, --help               show this help\n",
 	      f);
@@ -44,7 +50,7 @@ static void install_usage(FILE *f)
 static int parse_install_args(int argc, char **argv, struct install_opts *o)
 {
 	enum { OPT_IMAGE = 256, OPT_SIZE, OPT_FORMAT, OPT_ROOT, OPT_DRY_RUN, OPT_YES,
-	       OPT_PROGRESS, OPT_LOG, OPT_FINISH, OPT_STRICT };
+	       OPT_PROGRESS, OPT_LOG, OPT_FINISH, OPT_STRICT, OPT_NOGPGCHECK, OPT_GPGKEY };
 	static const struct option longopts[] = {
 		{ "kickstart", required_argument, NULL, 'k' },
 		{ "image", required_argument, NULL, OPT_IMAGE },
@@ -57,6 +63,8 @@ static int parse_install_args(int argc, char **argv, struct install_opts *o)
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "finish", required_argument, NULL, OPT_FINISH },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "nogpgcheck", no_argument, NULL, OPT_NOGPGCHECK },
+		{ "gpgkey", required_argument, NULL, OPT_GPGKEY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -78,6 +86,13 @@ static int parse_install_args(int argc, char **argv, struct install_opts *o)
 		case OPT_PROGRESS: o->progress = optarg; break;
 		case OPT_LOG: o->log_path = optarg; break;
 		case OPT_STRICT: o->strict = true; break;
+		case OPT_NOGPGCHECK: o->nogpgcheck = true; break;
+		case OPT_GPGKEY:
+			if (optarg[0] == '/')
+				strv_pushf(&o->gpgkeys, "file://%s", optarg);
+			else
+				strv_push(&o->gpgkeys, optarg);
+			break;
 		case 'v': o->verbose = true; break;
 		case OPT_FINISH:
 			if ((r = inst_finish_from_string(optarg)) < 0)
@@ -147,9 +162,14 @@ static int setup_sinks(const struct install_opts *o)
 	return 0;
 }
 
+static void install_opts_done(struct install_opts *o)
+{
+	strv_free(o->gpgkeys);
+}
+
 int inst_cmd_install(int argc, char **argv)
 {
-	struct install_opts o = {};
+	_cleanup_(install_opts_done) struct install_opts o = {};
 	_cleanup_(ks_freep) struct ks *ks = NULL;
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
 	struct ks_diags diags = {};
@@ -173,14 +193,34 @@ int inst_cmd_install(int argc, char **argv)
 	r = inst_plan_new(ks, o.ks_path, &o.target, o.finish, &plan);
 	if (r < 0)
 		return log_error_errno(r, "planning failed: %m"), EXIT_FAILED;
+	/* Directory installs are payload only, so their plan is complete now;
+	 * disks and images wait for the storage planner. */
+	struct inst_payload_args pa = { .nogpgcheck = o.nogpgcheck, .gpgkeys = o.gpgkeys, .verbose = o.verbose };
+	if (o.target.kind == TARGET_DIR && (r = inst_payload_plan(plan, &pa)) < 0) {
+		inst_payload_done(plan);
+		return r == -ENOENT || r == -EINVAL || r == -EOPNOTSUPP ? EXIT_USAGE : EXIT_FAILED;
+	}
 
 	struct strbuf text = STRBUF_INIT;
 	inst_plan_print(plan, &text);
+	inst_payload_print(plan, o.verbose, &text);
 	fputs(strbuf_str(&text), o.progress && streq(o.progress, "json") ? stderr : stdout);
 	strbuf_release(&text);
-	if (o.dry_run)
+	if (o.dry_run) {
+		inst_payload_done(plan);
 		return EXIT_DONE;
+	}
 
-	log_error("install: installing is not implemented yet; only --dry-run works in this version");
-	return EXIT_FAILED;
+	if (o.target.kind != TARGET_DIR) {
+		log_error("install: installing to disks or images is not implemented yet; only --dry-run "
+			  "and --root work in this version");
+		return EXIT_FAILED;
+	}
+	r = inst_payload_apply(plan);
+	inst_payload_done(plan);
+	if (r < 0)
+		return EXIT_FAILED;
+	log_info("%s: packages installed; system configuration (users, network, services…) is not "
+		 "implemented yet", o.target.path);
+	return EXIT_DONE;
 }
