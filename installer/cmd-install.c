@@ -8,7 +8,8 @@
 #include "plan.h"
 #include "size.h"
 #include "strv.h"
-#include "stage-payload.h"
+#include "pipeline.h"
+#include <signal.h>
 #include "ui/progress.h"
 
 struct install_opts {
@@ -167,12 +168,60 @@ static void install_opts_done(struct install_opts *o)
 	strv_free(o->gpgkeys);
 }
 
+/* The plan goes to stdout for people (`--dry-run > plan.txt`); in JSON mode
+ * each line is a log event of the "plan" stage so stdout stays JSON. */
+static void print_plan(const struct plan *plan, bool verbose, bool json)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	inst_plan_print(plan, verbose, &text);
+	event_stage_begin("plan", "the plan");
+	if (json) {
+		for (const char *l = strbuf_str(&text); *l;) {
+			const char *nl = strchrnul(l, '\n');
+			log_info("%.*s", (int)(nl - l), l);
+			l = *nl ? nl + 1 : nl;
+		}
+	} else
+		fputs(strbuf_str(&text), stdout);
+	event_stage_end("plan", 0);
+	strbuf_release(&text);
+}
+
+static int plan_exit_code(int r)
+{
+	if (r == -EINVAL || r == -ENOENT || r == -EOPNOTSUPP)
+		return EXIT_USAGE;
+	if (r == -EBUSY || r == -ENODEV)
+		return EXIT_REFUSED;
+	return EXIT_FAILED;
+}
+
+/* Without --log the log still goes to a file: it is what a failed install
+ * leaves behind, and what is copied into the target. */
+static char *default_log(void)
+{
+	char tmpl[] = "/var/tmp/slipway-install-XXXXXX.log";
+	int fd = mkstemps(tmpl, 4), r;
+
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	struct event_sink *f = event_sink_file_new(tmpl, &r);
+	if (!f)
+		return NULL;
+	event_sink_add(f);
+	return xstrdup(tmpl);
+}
+
 int inst_cmd_install(int argc, char **argv)
 {
 	_cleanup_(install_opts_done) struct install_opts o = {};
 	_cleanup_(ks_freep) struct ks *ks = NULL;
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
+	_cleanup_free_ char *log = NULL;
 	struct ks_diags diags = {};
+	const char *missing;
 	int r;
 
 	r = parse_install_args(argc, argv, &o);
@@ -190,37 +239,33 @@ int inst_cmd_install(int argc, char **argv)
 	if (r < 0)
 		return log_error_errno(r, "%s: %m", o.ks_path), EXIT_USAGE;
 
-	r = inst_plan_new(ks, o.ks_path, &o.target, o.finish, &plan);
+	struct inst_plan_args pa = { .finish = o.finish, .nogpgcheck = o.nogpgcheck, .gpgkeys = o.gpgkeys };
+	r = inst_plan_new(ks, o.ks_path, &o.target, &pa, &plan);
 	if (r < 0)
-		return log_error_errno(r, "planning failed: %m"), EXIT_FAILED;
-	/* Directory installs are payload only, so their plan is complete now;
-	 * disks and images wait for the storage planner. */
-	struct inst_payload_args pa = { .nogpgcheck = o.nogpgcheck, .gpgkeys = o.gpgkeys, .verbose = o.verbose };
-	if (o.target.kind == TARGET_DIR && (r = inst_payload_plan(plan, &pa)) < 0) {
-		inst_payload_done(plan);
-		return r == -ENOENT || r == -EINVAL || r == -EOPNOTSUPP ? EXIT_USAGE : EXIT_FAILED;
-	}
-
-	struct strbuf text = STRBUF_INIT;
-	inst_plan_print(plan, &text);
-	inst_payload_print(plan, o.verbose, &text);
-	fputs(strbuf_str(&text), o.progress && streq(o.progress, "json") ? stderr : stdout);
-	strbuf_release(&text);
-	if (o.dry_run) {
-		inst_payload_done(plan);
+		return plan_exit_code(r);
+	print_plan(plan, o.verbose, o.progress && streq(o.progress, "json"));
+	if (o.dry_run)
 		return EXIT_DONE;
+	if ((missing = inst_pipeline_missing(plan))) {
+		log_error("install: installing to disks or images needs %s, which are not implemented "
+			  "yet; nothing was written (--dry-run and --root work)", missing);
+		return EXIT_FAILED;
 	}
 
-	if (o.target.kind != TARGET_DIR) {
-		log_error("install: installing to disks or images is not implemented yet; only --dry-run "
-			  "and --root work in this version");
-		return EXIT_FAILED;
+	if (!o.log_path)
+		o.log_path = log = default_log();
+	struct inst_run_opts ro = { .yes = o.yes, .log = o.log_path };
+	r = inst_pipeline_run(plan, &ro);
+	if (r == -ECANCELED)
+		return EXIT_REFUSED;
+	if (r < 0) {
+		int sig = inst_pipeline_signal();
+		log_error("install failed%s%s", o.log_path ? "; the log is in " : "", strempty(o.log_path));
+		return sig ? 128 + sig : EXIT_FAILED; /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
 	}
-	r = inst_payload_apply(plan);
-	inst_payload_done(plan);
-	if (r < 0)
-		return EXIT_FAILED;
-	log_info("%s: packages installed; system configuration (users, network, services…) is not "
-		 "implemented yet", o.target.path);
+	if (plan->target.kind == TARGET_DIR)
+		log_info("%s: installed", plan->target.path);
+	else
+		log_info("installed; the log is in %s", o.log_path);
 	return EXIT_DONE;
 }

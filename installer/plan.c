@@ -4,6 +4,7 @@
 #include "event.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
+#include "payload/payload.h"
 #include "plan.h"
 #include "size.h"
 
@@ -83,8 +84,25 @@ static int plan_storage(struct plan *p)
 	return 0;
 }
 
+static int plan_payload(struct plan *p, const struct inst_plan_args *a)
+{
+	_cleanup_free_ char *cachedir = NULL;
+	const char *cache = getenv("SLIPWAY_CACHE"); /* as the fixture builders use it */
+	struct payload_opts o = { .nogpgcheck = a->nogpgcheck, .gpgkeys = a->gpgkeys };
+	int r;
+
+	if (!isempty(cache))
+		o.cachedir = cachedir = xasprintf("%s/payload", cache);
+	inst_plan_requirements(p, &o);
+	event_stage_begin("payload", "resolving packages");
+	r = payload_plan_new(p->ks, &o, &p->payload);
+	event_stage_end("payload", r);
+	payload_opts_done(&o);
+	return r;
+}
+
 int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_target *target,
-		  enum inst_finish finish, struct plan **ret)
+		  const struct inst_plan_args *a, struct plan **ret)
 {
 	_cleanup_(inst_plan_freep) struct plan *p = xnew0(struct plan, 1);
 	int r;
@@ -93,8 +111,10 @@ int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_ta
 	p->ks_path = xstrdup(ks_path);
 	p->target = *target;
 	p->target.path = target->path ? xstrdup(target->path) : NULL;
-	p->finish = finish;
+	p->finish = a->finish;
 	if (target->kind != TARGET_DIR && (r = plan_storage(p)) < 0)
+		return r;
+	if ((r = plan_payload(p, a)) < 0)
 		return r;
 	*ret = TAKE_PTR(p);
 	return 0;
@@ -104,6 +124,7 @@ void inst_plan_free(struct plan *p)
 {
 	if (!p)
 		return;
+	payload_plan_free(p->payload);
 	part_plan_free(p->storage);
 	part_probe_free(p->probe);
 	free(p->ks_path);
@@ -125,7 +146,7 @@ static void print_target(const struct plan *p, struct strbuf *out)
 	strbuf_addf(out, "finish: %s\n", inst_finish_to_string(p->finish));
 }
 
-void inst_plan_print(const struct plan *p, struct strbuf *out)
+void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out)
 {
 	strbuf_addf(out, "slipway plan for %s\n\n", p->ks_path);
 	print_target(p, out);
@@ -142,5 +163,9 @@ void inst_plan_print(const struct plan *p, struct strbuf *out)
 	if (p->storage) {
 		strbuf_addch(out, '\n');
 		part_plan_print(p->storage, out);
+	}
+	if (p->payload) {
+		strbuf_addch(out, '\n');
+		payload_plan_print(p->payload, verbose, out);
 	}
 }

@@ -43,6 +43,13 @@ struct plan_target {
 	enum image_format format;
 };
 
+/* What the CLI adds to the kickstart for planning. */
+struct inst_plan_args {
+	enum inst_finish finish;
+	bool nogpgcheck;      /* --nogpgcheck: no signature checks for any repo */
+	char *const *gpgkeys; /* --gpgkey URL…: keys trusted for every repo */
+};
+
 struct plan {
 	const struct ks *ks; /* borrowed: the input the plan was made from */
 	char *ks_path;
@@ -59,10 +66,17 @@ int image_format_from_string(const char *s);
 const char *inst_finish_to_string(enum inst_finish f);
 int inst_finish_from_string(const char *s);
 
-/* Builds the plan; reads the machine but writes nothing. */
+/* Builds the plan: storage (probe, disks, layout), then the payload with the
+ * packages storage and boot need. Reads the machine and the repos, writes
+ * nothing but the download cache. Errors: -EINVAL/-ENOENT kickstart or
+ * usage, -EBUSY/-ENODEV refused for safety, others failures. */
 int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_target *target,
-		  enum inst_finish finish, struct plan **ret);
+		  const struct inst_plan_args *a, struct plan **ret);
 void inst_plan_free(struct plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct plan *, inst_plan_free)
 /* The stable, readable form printed by --dry-run and saved as plan.txt. */
-void inst_plan_print(const struct plan *p, struct strbuf *out);
+void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out);
+
+struct payload_opts;
+/* Adds the packages the plan needs to the payload options (requirements.c). */
+void inst_plan_requirements(const struct plan *p, struct payload_opts *o);

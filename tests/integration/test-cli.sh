@@ -51,7 +51,9 @@ expect_eq "bad size exit" 2 "$rc"
 expect_contains "bad size message" "$d/bad.ks:2: part:" "$out"
 
 # install --dry-run prints the plan and writes nothing
-cat >"$d/ok.ks" <<'KS'
+distro=$(tests/fixtures/distro/build.sh)
+cat >"$d/ok.ks" <<KS
+url --url=file://$distro
 text
 lang en_US.UTF-8
 keyboard us
@@ -66,6 +68,8 @@ KS
 status "$S" install -k "$d/ok.ks" --image "$d/new.img" --size 4G --dry-run
 expect_eq "dry-run exit" 0 "$rc"
 expect_contains "dry-run plan target" "target: image $d/new.img (4 GiB, raw)" "$out"
+expect_contains "dry-run storage plan" "new gpt table" "$out"
+expect_contains "dry-run payload plan" "install " "$out"
 [ ! -e "$d/new.img" ] || fail "dry-run created the image file"
 [[ "$out" != *s3cr3t-pw* ]] || fail "the plan shows the root password"
 status "$S" install -k "$d/bad.ks" --dry-run

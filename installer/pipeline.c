@@ -1,0 +1,212 @@
+/* The stage runner: download, storage, payload, configuration, logs, image
+ * conversion. Runs in a private mount namespace so the target's mounts are
+ * invisible to the host and die with the process; teardown always runs. */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "event.h"
+#include "kickstart/ks.h"
+#include "partition/part.h"
+#include "payload/payload.h"
+#include "pipeline.h"
+#include "plan.h"
+#include "strbuf.h"
+#include "teardown.h"
+
+#define SYSROOT "/mnt/sysroot"
+
+/* Set by the handler only; read at stage boundaries. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+int inst_pipeline_signal(void)
+{
+	return got_signal;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int check_signal(const char *before)
+{
+	if (!got_signal)
+		return 0;
+	log_error("interrupted by signal %d before %s; cleaning up", got_signal, before);
+	return -EINTR;
+}
+
+const char *inst_pipeline_missing(const struct plan *p)
+{
+	if (p->target.kind == TARGET_DIR)
+		return NULL;
+	/* A disk without a boot loader does not boot: refuse before writing. */
+	if (getenv("SLIPWAY_ALLOW_UNBOOTABLE"))
+		return NULL;
+	return "the system configuration and boot loader stages";
+}
+
+static int private_mount_namespace(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return log_error_errno(errno, "cannot create a mount namespace: %m");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return log_error_errno(errno, "cannot make / private in the mount namespace: %m");
+	return 0;
+}
+
+static int confirm_disks(const struct plan *p, const struct inst_run_opts *o)
+{
+	if (p->target.kind != TARGET_DISKS || o->yes)
+		return 0;
+	if (!isatty(STDIN_FILENO))
+		return log_error("storage: refusing to erase disks without confirmation: pass --yes "
+				 "(no terminal to ask on)"), -ECANCELED;
+	fputs("The disks above will be erased. Type \"yes\" to go on: ", stderr);
+	char answer[16] = "";
+	if (!fgets(answer, sizeof(answer), stdin) || !streq(answer, "yes\n"))
+		return log_error("storage: not confirmed; nothing was written"), -ECANCELED;
+	return 0;
+}
+
+static int write_file(const char *root, const char *rel, const char *text, mode_t mode)
+{
+	_cleanup_free_ char *path = xasprintf("%s%s", root, rel);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	size_t n = strlen(text);
+
+	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fchmod(fd, mode) < 0)
+		return log_error_errno(errno, "cannot write %s: %m", path);
+	return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST)
+				return -errno;
+			*s = '/';
+		}
+	return mkdir(p, mode) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* /var/log/slipway in the target: the plan, the redacted kickstart (0600)
+ * and, at the very end, the install log. */
+static int write_logs(const struct plan *p, const char *root)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/var/log/slipway", root);
+	struct strbuf text = STRBUF_INIT;
+	int r;
+
+	if ((r = mkdir_p(dir, 0700)) < 0)
+		return log_error_errno(r, "cannot create %s: %m", dir);
+	inst_plan_print(p, true, &text);
+	r = write_file(root, "/var/log/slipway/plan.txt", strbuf_str(&text), 0600);
+	strbuf_reset(&text);
+	ks_write(p->ks, KS_WRITE_REDACT, &text);
+	if (r >= 0)
+		r = write_file(root, "/var/log/slipway/ks.cfg", strbuf_str(&text), 0600);
+	/* Anaconda keeps the kickstart it used in /root too (when there is one:
+	 * a minimal package set may not create it). */
+	_cleanup_free_ char *home = xasprintf("%s/root", root);
+	if (r >= 0 && access(home, F_OK) == 0)
+		r = write_file(root, "/root/slipway-ks.cfg", strbuf_str(&text), 0600);
+	strbuf_release(&text);
+	return r;
+}
+
+static int copy_install_log(const char *log, const char *root)
+{
+	struct strbuf text = STRBUF_INIT;
+	int r;
+
+	if (!log)
+		return 0;
+	r = strbuf_read_file(&text, log);
+	if (r >= 0)
+		r = write_file(root, "/var/log/slipway/install.log", strbuf_str(&text), 0600);
+	strbuf_release(&text);
+	return r;
+}
+
+#define STAGE(name, title, expr)                          \
+	({                                                \
+		int _r = check_signal(name);              \
+		if (_r == 0) {                            \
+			event_stage_begin(name, title);   \
+			_r = (expr);                      \
+			event_stage_end(name, _r);        \
+		}                                         \
+		_r;                                       \
+	})
+
+static int run_stages(struct plan *p, const struct inst_run_opts *o, struct teardown *td,
+		      const char *root)
+{
+	bool image = p->target.kind == TARGET_IMAGE;
+	int r;
+
+	if ((r = STAGE("download", "downloading and verifying packages", payload_download(p->payload))) < 0)
+		return r;
+	if ((r = confirm_disks(p, o)) < 0)
+		return r;
+	if ((r = private_mount_namespace()) < 0)
+		return r;
+	if (p->storage) {
+		struct part_apply_opts ao = { .stage_esp = image };
+		if ((r = STAGE("storage", "partitions, encryption, filesystems",
+			       part_apply(p->storage, root, td, &ao))) < 0)
+			return r;
+	} else if ((r = mkdir_p(root, 0755)) < 0)
+		return log_error_errno(r, "--root %s: %m", root);
+	if ((r = STAGE("payload", "installing packages", payload_install(p->payload, root, td))) < 0)
+		return r;
+	if (p->storage && (r = STAGE("fstab", "fstab and crypttab", part_write_config(p->storage, root))) < 0)
+		return r;
+	log_warning("system configuration (users, network, services) is not implemented yet");
+	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, root))) < 0)
+		return r;
+	if (p->storage && image && (r = STAGE("esp", "the EFI system partition", part_esp_finalize(p->storage))) < 0)
+		return r;
+	return copy_install_log(o->log, root);
+}
+
+int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
+{
+	_cleanup_(teardown_freep) struct teardown *td = teardown_new();
+	const char *root = p->target.kind == TARGET_DIR ? p->target.path : SYSROOT;
+	int r, t;
+
+	catch_signals();
+	r = run_stages(p, o, td, root);
+	if (r < 0 && p->ks->script.n > 0)
+		log_info("%%onerror scripts are not run yet (scripts are not implemented)");
+	event_stage_begin("teardown", "unmounting and detaching");
+	t = teardown_run(td);
+	event_stage_end("teardown", t);
+	if (r >= 0)
+		r = t;
+	if (r >= 0 && p->target.kind == TARGET_IMAGE && p->target.format != IMAGE_RAW)
+		r = STAGE("convert", "converting the image",
+			  part_image_convert(p->target.path, p->target.format, p->target.path));
+	if (r < 0 && got_signal)
+		r = -EINTR;
+	return r;
+}

@@ -1,0 +1,70 @@
+#!/bin/bash
+# The whole pipeline into an image file on the host (storage + payload + fstab
+# + logs), with SLIPWAY_ALLOW_UNBOOTABLE because the boot loader stage does not
+# exist yet: the image holds the planned packages, fstab, the redacted
+# kickstart and the logs; nothing is left mounted or attached; SIGTERM in the
+# middle of the payload exits 143 and cleans up; a VHD comes out as vpc.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+need_root
+S=$SLIPWAY_BIN
+tmpdir d
+repo=$(tests/fixtures/distro/build.sh)
+cat >"$d/ks.cfg" <<KS
+url --url=file://$repo
+rootpw --plaintext image-root-pw
+autopart --type=plain --fstype=xfs
+%packages --nocore
+bash
+coreutils
+systemd
+%end
+KS
+loops_before=$(losetup -a | wc -l)
+set +e
+SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk.img" --size 3G --log "$d/install.log" >"$d/out" 2>&1
+rc=$?
+set -e
+[ $rc = 0 ] || { tail -20 "$d/out"; fail "install exit $rc"; }
+expect_eq "loop devices after the install" "$loops_before" "$(losetup -a | wc -l)"
+grep -q /mnt/sysroot /proc/self/mountinfo && fail "/mnt/sysroot is still mounted on the host"
+grep -q image-root-pw "$d/install.log" "$d/out" && fail "the root password is in the log"
+
+new_loop l "$d/disk.img"
+[ -e "${l}p3" ] || partx -a "$l"
+mkdir "$d/m"
+mount -o ro "${l}p3" "$d/m" && track_mount "$d/m"
+count=$(rpm --root "$d/m" --dbpath /var/lib/rpm -qa | grep -vc '^gpg-pubkey')
+plan=$(grep -o 'install [0-9]* packages' "$d/out" | grep -o '[0-9]*')
+expect_eq "packages in the image vs the plan" "$plan" "$count"
+rpm --root "$d/m" --dbpath /var/lib/rpm -q xfsprogs dosfstools kernel >/dev/null ||
+	fail "the plan's requirements (xfsprogs, dosfstools, kernel) are not installed"
+for f in plan.txt ks.cfg install.log; do
+	[ -s "$d/m/var/log/slipway/$f" ] || fail "/var/log/slipway/$f missing or empty"
+done
+[ -e "$d/m/var/log/slipway/packaging.log" ] || fail "/var/log/slipway/packaging.log missing"
+expect_eq "ks.cfg mode" 600 "$(stat -c %a "$d/m/var/log/slipway/ks.cfg")"
+grep -q image-root-pw "$d/m/var/log/slipway/"* && fail "a plaintext password is in /var/log/slipway"
+rootuuid=$(blkid -s UUID -o value "${l}p3")
+grep -qE "^UUID=$rootuuid +/ +xfs " "$d/m/etc/fstab" || fail "fstab root: $(cat "$d/m/etc/fstab")"
+umount "$d/m"
+
+# SIGTERM while packages are being installed: exit 143, everything undone
+SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk2.img" --size 3G --progress json >"$d/json" 2>"$d/err" &
+pid=$!
+for _ in $(seq 600); do grep -q '"stage":"payload","event":"progress"' "$d/json" && break; sleep 0.1; done
+kill -TERM $pid
+set +e; wait $pid; rc=$?; set -e
+expect_eq "exit code after SIGTERM" 143 "$rc"
+expect_eq "loop devices after SIGTERM" "$((loops_before + 1))" "$(losetup -a | wc -l)"
+grep -q /mnt/sysroot /proc/self/mountinfo && fail "/mnt/sysroot mounted after SIGTERM"
+grep -q "interrupted by signal 15" "$d/err" || fail "no message naming the signal: $(tail -3 "$d/err")"
+
+# fixed VHD for Azure
+SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk.vhd" --size 3G --format vhd >/dev/null 2>&1 ||
+	fail "vhd install failed"
+info=$(qemu-img info -f vpc --output json "$d/disk.vhd")
+python3 -c 'import json,sys; i=json.loads(sys.argv[1]); assert i["format"]=="vpc" and i["virtual-size"]==3<<30, i' "$info" ||
+	fail "qemu-img info: $info"
+echo ok
