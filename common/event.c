@@ -196,6 +196,9 @@ static void file_emit(struct event_sink *s, const struct event *e)
 {
 	struct file_sink *fs = (struct file_sink *)s;
 
+	/* Only items are worth a line each; byte counters would flood. */
+	if (e->kind == EV_PROGRESS && !streq(e->unit, "items") && e->done != e->total)
+		return;
 	fprintf(fs->f, "%9.3f ", e->t);
 	if (e->stage)
 		fprintf(fs->f, "[%s] ", e->stage);
@@ -213,10 +216,8 @@ static void file_emit(struct event_sink *s, const struct event *e)
 			fprintf(fs->f, "stage done\n");
 		break;
 	case EV_PROGRESS:
-		/* Only items are worth a line each; byte counters would flood. */
-		if (streq(e->unit, "items") || e->done == e->total)
-			fprintf(fs->f, "progress %llu/%llu %s %s\n", (unsigned long long)e->done,
-				(unsigned long long)e->total, e->unit, strempty(e->msg));
+		fprintf(fs->f, "progress %llu/%llu %s %s\n", (unsigned long long)e->done,
+			(unsigned long long)e->total, e->unit, strempty(e->msg));
 		break;
 	default:
 		break;
