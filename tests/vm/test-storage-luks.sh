@@ -1,0 +1,68 @@
+#!/bin/bash
+# Storage on a real kernel (the host has no dm-crypt and no vfat): inside
+# vm-run, the storage apply writes a LUKS2 root + LUKS2 swap + /boot + a vfat
+# ESP on /dev/vda; crypttab is right, the volume opens with the passphrase and
+# not without it, and teardown leaves no mapping and no mount — after success
+# and after a forced failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+drv=$PWD/$BUILD/tests/tools/part-apply
+[ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }
+work=$(mktemp -d /var/tmp/slipway-vmluks.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+truncate -s 3G "$work/disk.img"
+cat >"$work/luks.ks" <<'KS'
+ignoredisk --only-use=vda
+clearpart --all --initlabel
+part biosboot --fstype=biosboot --size=1
+part /boot/efi --fstype=efi --size=100
+part /boot --fstype=ext4 --size=300
+part swap --size=64 --encrypted --passphrase=vm-test-passphrase --pbkdf-memory=32768 --pbkdf-time=200
+part / --size=500 --grow --fstype=xfs --encrypted --passphrase=vm-test-passphrase --pbkdf=argon2id --pbkdf-memory=32768 --pbkdf-time=200
+KS
+cat >"$work/inside.sh" <<INSIDE
+#!/bin/bash
+# runs in the VM
+set -uo pipefail
+cd $PWD
+w=$work
+drv=$drv
+INSIDE
+cat >>"$work/inside.sh" <<'INSIDE'
+fails=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+check_clean() {
+	if dmsetup ls 2>/dev/null | grep -qv 'No devices found'; then bad "$1: mappings left: $(dmsetup ls)"; else ok "$1: no device-mapper mapping left"; fi
+	if grep -q /tmp/sysroot /proc/self/mountinfo; then bad "$1: mounts left"; else ok "$1: no mount left"; fi
+}
+mkdir -p /tmp/sysroot
+SLIPWAY_TEST_FAIL=1 $drv disk $w/luks.ks /tmp/sysroot >$w/fail.out 2>&1; rc=$?
+[ $rc = 1 ] && ok "forced failure exits 1" || { bad "forced failure: expected exit 1, got $rc"; tail -5 $w/fail.out; }
+check_clean "after a forced failure"
+$drv disk $w/luks.ks /tmp/sysroot >$w/ok.out 2>&1; rc=$?
+[ $rc = 0 ] && ok "apply succeeds" || { bad "apply: exit $rc"; tail -20 $w/ok.out; }
+check_clean "after success"
+root=$(blkid -t TYPE=crypto_LUKS -o device | sort | tail -1)
+ver=$(cryptsetup luksDump "$root" | awk '/^Version:/ {print $2}')
+[ "$ver" = 2 ] && ok "root is LUKS2 ($root)" || bad "LUKS version: expected 2, got $ver"
+cryptsetup luksDump "$root" | grep -q 'PBKDF:.*argon2id' && ok "argon2id" || bad "PBKDF is not argon2id"
+echo -n wrong | cryptsetup open "$root" nope -d - 2>/dev/null && bad "opened with a wrong passphrase" || ok "wrong passphrase refused"
+echo -n vm-test-passphrase | cryptsetup open "$root" check -d - && ok "opens with the passphrase" || bad "does not open"
+mkdir -p /tmp/c && mount /dev/mapper/check /tmp/c || bad "mount of the opened root"
+luuid=$(cryptsetup luksUUID "$root")
+grep -q "^luks-$luuid UUID=$luuid " /tmp/c/etc/crypttab && ok "crypttab names the root by UUID" || bad "crypttab: $(cat /tmp/c/etc/crypttab)"
+[ "$(grep -c UUID= /tmp/c/etc/crypttab)" = 2 ] && ok "crypttab has root and swap" || bad "crypttab lines: $(cat /tmp/c/etc/crypttab)"
+grep -qE '^UUID=[0-9A-F-]+ +/boot/efi +vfat' /tmp/c/etc/fstab && ok "fstab has the vfat ESP" || bad "fstab: $(cat /tmp/c/etc/fstab)"
+grep -qE ' /boot +ext4' /tmp/c/etc/fstab && ok "fstab has /boot" || bad "fstab /boot"
+fsuuid=$(blkid -s UUID -o value /dev/mapper/check)
+grep -qE "^UUID=$fsuuid +/ +xfs" /tmp/c/etc/fstab && ok "fstab mounts root by the UUID inside the mapping" || bad "fstab root (want $fsuuid): $(cat /tmp/c/etc/fstab)"
+umount /tmp/c; cryptsetup close check
+esp=$(blkid -t TYPE=vfat -o device | head -1)
+mkdir -p /tmp/e && mount "$esp" /tmp/e && ok "the ESP mounts as vfat" && umount /tmp/e || bad "ESP mount"
+echo "inside: $fails failures"
+exit $fails
+INSIDE
+chmod +x "$work/inside.sh"
+tests/vm/vm-run --disk "$work/disk.img" --share "$work" --mem 1024 --timeout 600 -- "$work/inside.sh"
