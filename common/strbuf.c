@@ -125,8 +125,9 @@ int strbuf_read_fd(struct strbuf *sb, int fd)
 		sb->len += (size_t)n;
 		sb->buf[sb->len] = '\0';
 	}
-	if (!sb->buf)
-		strbuf_grow(sb, 0), sb->buf[0] = '\0';
+	/* an empty read may have grown the buffer without terminating it */
+	strbuf_grow(sb, 0);
+	sb->buf[sb->len] = '\0';
 	return 0;
 }
 

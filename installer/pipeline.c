@@ -14,6 +14,7 @@
 #include "pipeline.h"
 #include "plan.h"
 #include "strbuf.h"
+#include "system/sysconf.h"
 #include "teardown.h"
 
 #define SYSROOT "/mnt/sysroot"
@@ -56,7 +57,7 @@ const char *inst_pipeline_missing(const struct plan *p)
 	/* A disk without a boot loader does not boot: refuse before writing. */
 	if (getenv("SLIPWAY_ALLOW_UNBOOTABLE"))
 		return NULL;
-	return "the system configuration and boot loader stages";
+	return "the boot loader stage";
 }
 
 static int private_mount_namespace(void)
@@ -180,7 +181,11 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
 		return r;
 	if (p->storage && (r = STAGE("fstab", "fstab and crypttab", part_write_config(p->storage, root))) < 0)
 		return r;
-	log_warning("system configuration (users, network, services) is not implemented yet");
+	_cleanup_free_ char *serial = sysconf_serial_console();
+	/* Images get a getty on the first serial port: clouds and VMs log there. */
+	struct sysconf_opts so = { .image = image, .serial_console = serial ? serial : image ? "ttyS0" : NULL };
+	if ((r = STAGE("system", "system configuration", sysconf_apply(p->ks, root, &so))) < 0)
+		return r;
 	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, root))) < 0)
 		return r;
 	if (p->storage && image && (r = STAGE("esp", "the EFI system partition", part_esp_finalize(p->storage))) < 0)

@@ -48,6 +48,8 @@ expect_eq "ks.cfg mode" 600 "$(stat -c %a "$d/m/var/log/slipway/ks.cfg")"
 grep -q image-root-pw "$d/m/var/log/slipway/"* && fail "a plaintext password is in /var/log/slipway"
 rootuuid=$(blkid -s UUID -o value "${l}p3")
 grep -qE "^UUID=$rootuuid +/ +xfs " "$d/m/etc/fstab" || fail "fstab root: $(cat "$d/m/etc/fstab")"
+grep -q '^root:\$y\$' "$d/m/etc/shadow" || fail "root has no yescrypt hash in /etc/shadow: $(grep ^root: "$d/m/etc/shadow")"
+[ -s "$d/m/var/log/slipway/sbom.spdx.json" ] || fail "no SBOM in /var/log/slipway"
 umount "$d/m"
 
 # SIGTERM while packages are being installed: exit 143, everything undone
