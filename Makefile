@@ -101,6 +101,50 @@ format:
 clean:
 	rm -rf build build-san
 
+# ---------------------------------------------------------------------------
+# make static: the release binary, fully static (glibc), from the same sources.
+# Owned by tools/static/ (README there). Libraries Debian ships no .a for come from
+# tools/static/build-libs.sh (a cached prefix); a sub-make links against it with
+# pkg-config --static, the prefix's .pc files first. `make -s static-path` prints
+# the binary's path.
+STATIC_DIR = build-static
+STATIC_DEBIAN_DEVS = libpopt-dev libargon2-dev libcrypt-dev liblua5.4-dev
+ifdef STATIC_PREFIX
+# (the sub-make of `static`): Debian's .a files for everything the prefix lacks
+STATIC_CRYPTSETUP := $(shell $(PKG_CONFIG) --modversion libcryptsetup 2>/dev/null)
+STATIC_DEBIAN := $(shell dpkg-query -W -f='$${source:Package} $${Version}, ' $(STATIC_DEBIAN_DEVS) 2>/dev/null | sed 's/, $$//')
+endif
+
+static:
+	@prefix=$$(tools/static/build-libs.sh) && mkdir -p $(STATIC_DIR) && \
+	{ [ "$$(cat $(STATIC_DIR)/prefix 2>/dev/null)" = "$$prefix" ] || rm -rf $(STATIC_DIR)/obj; } && \
+	echo "$$prefix" >$(STATIC_DIR)/prefix && \
+	$(MAKE) --no-print-directory SAN=0 BUILD=$(STATIC_DIR)/obj STATIC_PREFIX=$$prefix \
+		PKG_CONFIG="env PKG_CONFIG_PATH=$$prefix/lib/pkgconfig $(PKG_CONFIG) --static" \
+		CFLAGS="-O2 -g -ffunction-sections -fdata-sections -DSLIPWAY_STATIC" \
+		LDFLAGS="-static -Wl,--gc-sections" $(STATIC_DIR)/obj/slipway && \
+	$(MAKE) --no-print-directory $(STATIC_DIR)/slipway
+	@echo "static: $(CURDIR)/$(STATIC_DIR)/slipway, $$(stat -c %s $(STATIC_DIR)/slipway | numfmt --to=iec-i --suffix=B) stripped"
+
+# (a new prefix, i.e. new library versions, rebuilds every object: see `static`)
+ifdef STATIC_PREFIX
+override CFLAGS += -DSLIPWAY_CRYPTSETUP_VERSION='"$(STATIC_CRYPTSETUP)"' \
+	-DSLIPWAY_STATIC_DEBIAN='"$(STATIC_DEBIAN)"'
+endif
+
+$(STATIC_DIR)/slipway: $(STATIC_DIR)/obj/slipway
+	@[ "$(Q)" ] && echo "  STRIP   $@" || true
+	$(Q)strip -o $@ $<
+
+static-path:
+	@echo $(CURDIR)/$(STATIC_DIR)/slipway
+
+static-clean:
+	rm -rf $(STATIC_DIR)
+clean: static-clean
+
+.PHONY: static static-path static-clean
+
 PHONY_DEMO = demo
 .PHONY: $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path format clean
 

@@ -5,10 +5,12 @@
 #include "commands.h"
 #include "event.h"
 #include "ui/progress.h"
+#include "versions.h"
 
 static int cmd_version(int argc, char **argv)
 {
 	printf("slipway %s\n", SLIPWAY_VERSION);
+	inst_print_versions(stdout);
 	return EXIT_DONE;
 }
 

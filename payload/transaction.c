@@ -198,7 +198,9 @@ static FD_t open_packaging_log(const char *root)
 static rpmts ts_create(struct payload_plan *p, const char *root)
 {
 	rpmts ts = rpmtsCreate();
-	rpmtransFlags flags = RPMTRANS_FLAG_NONE;
+	/* No rpm plugins: a first install needs none, and the static binary
+	 * cannot dlopen them (tools/static/README.md). */
+	rpmtransFlags flags = RPMTRANS_FLAG_NOPLUGINS;
 
 	rpmtsSetRootDir(ts, root);
 	rpmtsSetVSFlags(ts, RPMVSF_MASK_NODIGESTS | RPMVSF_MASK_NOSIGNATURES);

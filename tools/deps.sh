@@ -9,6 +9,10 @@ build=(
 	libblkid-dev libfdisk-dev libmount-dev libncurses-dev libcryptsetup-dev
 	librpm-dev libsolv-dev libsolvext-dev libcurl4-openssl-dev libjson-c-dev
 	libcrypt-dev libcmocka-dev libargon2-dev libzstd-dev libssl-dev
+	# make static (tools/static/build-libs.sh): apt-get source, cmake, and the
+	# libraries whose Debian .a files the static link takes as they are.
+	dpkg-dev cmake meson liblua5.4-dev libpopt-dev libsqlite3-dev libexpat1-dev
+	liblzma-dev libbz2-dev zlib1g-dev libarchive-dev libmagic-dev
 )
 test=(
 	rpm rpm2cpio createrepo-c dnf gnupg python3 curl
