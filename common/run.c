@@ -41,6 +41,7 @@ char *run_find_program(const char *name)
 static _noreturn_ void child(char *const *argv, const struct run_opts *o, int in, int out, int err,
 			     int errpipe)
 {
+	_cleanup_strv_free_ char **env = NULL;
 	int e;
 
 	if (!o->inherit_stdio) {
@@ -60,7 +61,6 @@ static _noreturn_ void child(char *const *argv, const struct run_opts *o, int in
 	if (o->cwd && chdir(o->cwd) < 0)
 		goto fail;
 	/* A clean environment: nothing of ours leaks into the child. */
-	_cleanup_strv_free_ char **env = NULL;
 	strv_extend(&env, "PATH=" DEFAULT_PATH, "LC_ALL=C.UTF-8", "HOME=/root", NULL);
 	const char *term = getenv("TERM");
 	if (term)

@@ -220,37 +220,75 @@ static size_t file_rank(const struct ks *ks, const char *file)
 	return i;
 }
 
+struct diag_order {
+	size_t rank, index;
+	unsigned line;
+};
+
+static int diag_order_cmp(const void *a, const void *b)
+{
+	const struct diag_order *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index; /* stable */
+}
+
+/* qsort rather than an insertion sort: validation errors come after the
+ * parse errors of later lines, and 20,000 of each took seconds to order. */
 void ks_diags_sort(const struct ks *ks, struct ks_diags *d, size_t start)
 {
-	for (size_t i = start + 1; i < d->n; i++) {
-		struct ks_diag x = d->v[i];
-		size_t rx = file_rank(ks, x.file), j = i;
-		while (j > start) {
-			struct ks_diag *y = &d->v[j - 1];
-			size_t ry = file_rank(ks, y->file);
-			if (ry < rx || (ry == rx && y->line <= x.line))
-				break;
-			d->v[j] = *y;
-			j--;
-		}
-		d->v[j] = x;
+	size_t n = d->n > start ? d->n - start : 0;
+
+	if (n < 2)
+		return;
+	_cleanup_free_ struct diag_order *o = xnew0(struct diag_order, n);
+	_cleanup_free_ struct ks_diag *sorted = xnew0(struct ks_diag, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct ks_diag *g = &d->v[start + i];
+		o[i] = (struct diag_order){ .rank = file_rank(ks, g->file), .index = start + i, .line = g->line };
+	}
+	qsort(o, n, sizeof(*o), diag_order_cmp);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = d->v[o[i].index];
+	memcpy(d->v + start, sorted, n * sizeof(*sorted));
+}
+
+/* Appends s with control characters as \xNN: bytes of a kickstart quoted in
+ * a message must not drive the terminal of whoever runs `slipway validate`
+ * (escape sequences, a \r that overwrites the line). */
+static void add_printable(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, (char)c);
 	}
 }
 
 void ks_diags_format(const struct ks_diags *d, struct strbuf *out)
 {
+	_cleanup_strbuf_ struct strbuf line = STRBUF_INIT;
+
 	for (size_t i = 0; d && i < d->n; i++) {
 		const struct ks_diag *g = &d->v[i];
-		strbuf_adds(out, "slipway: ");
+		strbuf_reset(&line);
+		strbuf_adds(&line, "slipway: ");
 		if (g->file && g->line)
-			strbuf_addf(out, "%s:%u: ", g->file, g->line);
+			strbuf_addf(&line, "%s:%u: ", g->file, g->line);
 		else if (g->file)
-			strbuf_addf(out, "%s: ", g->file);
+			strbuf_addf(&line, "%s: ", g->file);
 		if (g->command)
-			strbuf_addf(out, "%s: ", g->command);
+			strbuf_addf(&line, "%s: ", g->command);
 		if (g->level == LVL_WARNING)
-			strbuf_adds(out, "warning: ");
-		strbuf_addf(out, "%s\n", g->msg);
+			strbuf_adds(&line, "warning: ");
+		strbuf_adds(&line, g->msg);
+		add_printable(out, strbuf_str(&line));
+		strbuf_addch(out, '\n');
 	}
 }
 

@@ -8,6 +8,10 @@
 #include "ks-internal.h"
 
 #define KS_MAX_INCLUDE_DEPTH 16
+/* Files read through %include and %ksappend in one load: the depth limit
+ * alone lets a chain of files that each include the next four times read
+ * 4^16 files (an include bomb that never finishes). */
+#define KS_MAX_INCLUDES 1024
 
 struct src {
 	char *name; /* as shown in diagnostics */
@@ -33,6 +37,7 @@ struct reader {
 	struct ks_parser p;
 	struct src stack[KS_MAX_INCLUDE_DEPTH + 1];
 	int depth; /* number of sources on the stack */
+	unsigned includes; /* %include and %ksappend files read so far */
 	struct section sec;
 	struct strbuf *flat; /* ks_flatten: every line read, includes resolved */
 };
@@ -173,6 +178,14 @@ static void include_file(struct reader *r, const char *kw, const char *arg)
 		ks_error(p, "includes nested more than %d levels deep", KS_MAX_INCLUDE_DEPTH);
 		return;
 	}
+	if (r->includes >= KS_MAX_INCLUDES) {
+		/* Said once: the load has failed, and a bomb has many more. */
+		if (r->includes++ == KS_MAX_INCLUDES)
+			ks_error(p, "more than %d files included; not reading more",
+				 KS_MAX_INCLUDES);
+		return;
+	}
+	r->includes++;
 	if (read_input(path, &text, &err) < 0) {
 		if (p->opts && p->opts->allow_missing_include && streq(kw, "%include"))
 			ks_warning(p, "cannot read %s: %s (a %%pre script may create it)", path, err);
