@@ -25,7 +25,6 @@ cat >"$work/inside.sh" <<INSIDE
 #!/bin/bash
 # runs in the VM
 set -uo pipefail
-cd $PWD
 w=$work
 drv=$drv
 INSIDE
@@ -65,4 +64,6 @@ echo "inside: $fails failures"
 exit $fails
 INSIDE
 chmod +x "$work/inside.sh"
-tests/vm/vm-run --disk "$work/disk.img" --share "$work" --mem 1024 --timeout 600 -- "$work/inside.sh"
+# The VM sees the host's / read-only but gets fresh /tmp and /var/tmp: a
+# checkout there (CI clones anywhere) must be shared to be visible.
+tests/vm/vm-run --disk "$work/disk.img" --share "$work" --share "$PWD/$BUILD" --mem 1024 --timeout 600 -- "$work/inside.sh"
