@@ -221,7 +221,6 @@ int inst_cmd_install(int argc, char **argv)
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
 	_cleanup_free_ char *log = NULL;
 	struct ks_diags diags = {};
-	const char *missing;
 	int r;
 
 	r = parse_install_args(argc, argv, &o);
@@ -246,11 +245,6 @@ int inst_cmd_install(int argc, char **argv)
 	print_plan(plan, o.verbose, o.progress && streq(o.progress, "json"));
 	if (o.dry_run)
 		return EXIT_DONE;
-	if ((missing = inst_pipeline_missing(plan))) {
-		log_error("install: installing to disks or images needs %s, which are not implemented "
-			  "yet; nothing was written (--dry-run and --root work)", missing);
-		return EXIT_FAILED;
-	}
 
 	if (!o.log_path)
 		o.log_path = log = default_log();

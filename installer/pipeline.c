@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "bootloader/boot.h"
 #include "event.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
@@ -48,16 +49,6 @@ static int check_signal(const char *before)
 		return 0;
 	log_error("interrupted by signal %d before %s; cleaning up", got_signal, before);
 	return -EINTR;
-}
-
-const char *inst_pipeline_missing(const struct plan *p)
-{
-	if (p->target.kind == TARGET_DIR)
-		return NULL;
-	/* A disk without a boot loader does not boot: refuse before writing. */
-	if (getenv("SLIPWAY_ALLOW_UNBOOTABLE"))
-		return NULL;
-	return "the boot loader stage";
 }
 
 static int private_mount_namespace(void)
@@ -185,6 +176,8 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
 	/* Images get a getty on the first serial port: clouds and VMs log there. */
 	struct sysconf_opts so = { .image = image, .serial_console = serial ? serial : image ? "ttyS0" : NULL };
 	if ((r = STAGE("system", "system configuration", sysconf_apply(p->ks, root, &so))) < 0)
+		return r;
+	if (p->storage && (r = STAGE("bootloader", "initramfs and boot loader", boot_install(p, root, td))) < 0)
 		return r;
 	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, root))) < 0)
 		return r;

@@ -17,6 +17,3 @@ struct inst_run_opts {
 int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o);
 /* The signal that interrupted the last run, or 0. */
 int inst_pipeline_signal(void);
-/* Stages that are not built yet, for the CLI's refusal before any write;
- * NULL when the plan's target can be installed completely. */
-const char *inst_pipeline_missing(const struct plan *p);

@@ -1,7 +1,6 @@
 #!/bin/bash
-# The whole pipeline into an image file on the host (storage + payload + fstab
-# + logs), with SLIPWAY_ALLOW_UNBOOTABLE because the boot loader stage does not
-# exist yet: the image holds the planned packages, fstab, the redacted
+# The whole pipeline into an image file on the host (storage, payload, fstab,
+# system, boot loader, logs): the image holds the planned packages, fstab, the redacted
 # kickstart and the logs; nothing is left mounted or attached; SIGTERM in the
 # middle of the payload exits 143 and cleans up; a VHD comes out as vpc.
 set -euo pipefail
@@ -15,15 +14,13 @@ cat >"$d/ks.cfg" <<KS
 url --url=file://$repo
 rootpw --plaintext image-root-pw
 autopart --type=plain --fstype=xfs
-%packages --nocore
-bash
-coreutils
-systemd
+%packages
+@core
 %end
 KS
 loops_before=$(losetup -a | wc -l)
 set +e
-SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk.img" --size 3G --log "$d/install.log" >"$d/out" 2>&1
+"$S" install -k "$d/ks.cfg" --image "$d/disk.img" --size 3G --log "$d/install.log" >"$d/out" 2>&1
 rc=$?
 set -e
 [ $rc = 0 ] || { tail -20 "$d/out"; fail "install exit $rc"; }
@@ -53,7 +50,7 @@ grep -q '^root:\$y\$' "$d/m/etc/shadow" || fail "root has no yescrypt hash in /e
 umount "$d/m"
 
 # SIGTERM while packages are being installed: exit 143, everything undone
-SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk2.img" --size 3G --progress json >"$d/json" 2>"$d/err" &
+"$S" install -k "$d/ks.cfg" --image "$d/disk2.img" --size 3G --progress json >"$d/json" 2>"$d/err" &
 pid=$!
 for _ in $(seq 600); do grep -q '"stage":"payload","event":"progress"' "$d/json" && break; sleep 0.1; done
 kill -TERM $pid
@@ -64,7 +61,7 @@ grep -q /mnt/sysroot /proc/self/mountinfo && fail "/mnt/sysroot mounted after SI
 grep -q "interrupted by signal 15" "$d/err" || fail "no message naming the signal: $(tail -3 "$d/err")"
 
 # fixed VHD for Azure
-SLIPWAY_ALLOW_UNBOOTABLE=1 "$S" install -k "$d/ks.cfg" --image "$d/disk.vhd" --size 3G --format vhd >/dev/null 2>&1 ||
+"$S" install -k "$d/ks.cfg" --image "$d/disk.vhd" --size 3G --format vhd >/dev/null 2>&1 ||
 	fail "vhd install failed"
 info=$(qemu-img info -f vpc --output json "$d/disk.vhd")
 python3 -c 'import json,sys; i=json.loads(sys.argv[1]); assert i["format"]=="vpc" and i["virtual-size"]==3<<30, i' "$info" ||
