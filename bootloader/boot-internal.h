@@ -2,6 +2,8 @@
  * (grub layout, kernels, names), file helpers, and the steps of the stage. */
 #pragma once
 
+#include "fs.h"
+
 #include <dirent.h>
 #include <sys/types.h>
 
@@ -39,7 +41,6 @@ const char *boot_target_program(const struct boot_target *t, const char *const *
 int boot_target_place_kernels(const struct boot_target *t);
 
 /* files.c */
-int boot_mkdir_p(const char *path, mode_t mode);
 int boot_write_file(const char *root, const char *rel, const char *text, mode_t mode);
 int boot_copy_file(const char *src, const char *dst, mode_t mode);
 /* Copies every regular file of src whose name ends in one of exts into dst. */

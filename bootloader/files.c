@@ -6,20 +6,6 @@
 
 #include "boot-internal.h"
 
-int boot_mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	return mkdir(p, mode) < 0 && errno != EEXIST ? -errno : 0;
-}
-
 static int write_all(int fd, const char *buf, size_t n)
 {
 	while (n > 0) {
@@ -41,7 +27,7 @@ int boot_write_file(const char *root, const char *rel, const char *text, mode_t 
 	int r;
 
 	*strrchr(dir, '/') = '\0';
-	if ((r = boot_mkdir_p(dir, 0755)) < 0)
+	if ((r = mkdir_p(dir, 0755)) < 0)
 		return log_error_errno(r, "bootloader: cannot create %s: %m", dir);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
@@ -83,7 +69,7 @@ int boot_copy_dir_files(const char *src, const char *dst, const char *const *ext
 
 	if (!d)
 		return log_error_errno(errno, "bootloader: cannot open %s: %m", src);
-	if ((r = boot_mkdir_p(dst, 0755)) < 0)
+	if ((r = mkdir_p(dst, 0755)) < 0)
 		return log_error_errno(r, "bootloader: cannot create %s: %m", dst);
 	while ((de = readdir(d))) {
 		bool want = false;

@@ -76,7 +76,7 @@ static int grub_efi_vendor(const struct boot_target *t, const struct boot_config
 		_cleanup_free_ char *shim = xasprintf("%s%s/EFI/%s/shimx64.efi", t->root, esp, vendor);
 		_cleanup_free_ char *grub = xasprintf("%s%s/EFI/%s/grubx64.efi", t->root, esp, vendor);
 		_cleanup_free_ char *grub_dst = xasprintf("%s/grubx64.efi", boot);
-		if ((r = boot_mkdir_p(boot, 0700)) < 0)
+		if ((r = mkdir_p(boot, 0700)) < 0)
 			return log_error_errno(r, "bootloader: cannot create %s: %m", boot);
 		if ((r = boot_copy_file(shim, fallback, 0700)) < 0 || (r = boot_copy_file(grub, grub_dst, 0700)) < 0)
 			return r;
@@ -104,7 +104,7 @@ static int grub_efi_mkimage(const struct boot_target *t, const struct boot_confi
 	/* grub loads further modules from $prefix/x86_64-efi, as after grub-install */
 	if ((r = boot_copy_dir_files(mods_src, mods_dst, exts)) < 0)
 		return r;
-	if ((r = boot_mkdir_p(outdir, 0700)) < 0)
+	if ((r = mkdir_p(outdir, 0700)) < 0)
 		return log_error_errno(r, "bootloader: cannot create %s: %m", outdir);
 	boot_grub_early_cfg(c->boot_uuid, c->grub_prefix, &early);
 	if ((r = boot_write_file(t->root, EARLY_CFG, strbuf_str(&early), 0644)) < 0)
@@ -134,7 +134,7 @@ static int efi_nvram(const struct boot_target *t, const struct boot_config *c, c
 		_cleanup_free_ char *src = xasprintf("%s%s/EFI/BOOT/BOOTX64.EFI", t->root, o->esp_dir);
 		_cleanup_free_ char *dir = xasprintf("%s%s/EFI/%s", t->root, o->esp_dir, t->os_id);
 		_cleanup_free_ char *dst = xasprintf("%s/grubx64.efi", dir);
-		if ((r = boot_mkdir_p(dir, 0700)) < 0 || (r = boot_copy_file(src, dst, 0700)) < 0)
+		if ((r = mkdir_p(dir, 0700)) < 0 || (r = boot_copy_file(src, dst, 0700)) < 0)
 			return log_error_errno(r, "bootloader: cannot copy the EFI image to %s: %m", dst);
 	}
 	loader = vendor ? xasprintf("\\EFI\\%s\\shimx64.efi", vendor) : xasprintf("\\EFI\\%s\\grubx64.efi", t->os_id);

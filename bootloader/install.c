@@ -7,52 +7,10 @@
 #include "installer/plan.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
+#include "fs.h"
 #include "teardown.h"
 
 #define DEFAULT_TIMEOUT 5 /* Anaconda's */
-
-static const char *const api_dirs[] = {"/dev", "/proc", "/sys", "/run"};
-
-static int umount_detach(void *data)
-{
-	if (umount2(data, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-/* The chroot tools need devices (the loop or disk node grub-install writes
- * to), /proc, /sys and /run; each bind is on td until unbind_api() ran. */
-static int bind_api(const char *root, struct teardown *td, size_t *n_bound)
-{
-	int r;
-
-	for (size_t i = 0; i < ELEMENTSOF(api_dirs); i++) {
-		_cleanup_free_ char *dst = xasprintf("%s%s", root, api_dirs[i]);
-		if ((r = boot_mkdir_p(dst, 0755)) < 0)
-			return log_error_errno(r, "bootloader: cannot create %s: %m", dst);
-		if (mount(api_dirs[i], dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return log_error_errno(errno, "bootloader: cannot bind %s on %s: %m", api_dirs[i], dst);
-		if (mount(NULL, dst, NULL, MS_REC | MS_SLAVE, NULL) < 0)
-			log_debug_errno(errno, "bootloader: cannot make %s a slave mount: %m", dst);
-		_cleanup_free_ char *what = xasprintf("umount %s", dst);
-		teardown_push(td, what, umount_detach, TAKE_PTR(dst), free);
-		(*n_bound)++;
-	}
-	return 0;
-}
-
-static int unbind_api(const char *root, struct teardown *td, size_t n_bound)
-{
-	int r = 0;
-
-	for (size_t i = n_bound; i > 0; i--) {
-		_cleanup_free_ char *dst = xasprintf("%s%s", root, api_dirs[i - 1]);
-		if (umount2(dst, MNT_DETACH) < 0 && errno != EINVAL && r == 0)
-			r = log_error_errno(errno, "bootloader: cannot unmount %s: %m", dst);
-		teardown_pop_forget(td);
-	}
-	return r;
-}
 
 /* The kernel console goes to the serial port for images, and when the
  * installer itself runs on one. */
@@ -255,10 +213,10 @@ int boot_install(const struct plan *p, const char *root, struct teardown *td)
 		log_info("bootloader: directory install: no boot loader");
 		return 0;
 	}
-	if ((r = bind_api(root, td, &n_bound)) < 0)
+	if ((r = mount_api_filesystems(root, td, &n_bound)) < 0)
 		return r; /* the binds made so far are on td */
 	r = run(p, root);
 	if (r < 0)
 		return r; /* leave the binds to teardown, in order with the rest */
-	return unbind_api(root, td, n_bound);
+	return umount_api_filesystems(root, td, n_bound);
 }

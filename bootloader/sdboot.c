@@ -17,7 +17,7 @@ static int copy_kernel(const struct boot_target *t, const struct boot_config *c,
 	_cleanup_free_ char *entry = xasprintf("%s/loader/entries/%s-%s.conf", esp, c->entry_token, k->version);
 	int r;
 
-	if ((r = boot_mkdir_p(dst, 0700)) < 0)
+	if ((r = mkdir_p(dst, 0700)) < 0)
 		return log_error_errno(r, "bootloader: cannot create %s: %m", dst);
 	if ((r = boot_copy_file(vmlinuz, linux_dst, 0600)) < 0 || (r = boot_copy_file(initrd, initrd_dst, 0600)) < 0)
 		return r;

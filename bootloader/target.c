@@ -135,7 +135,7 @@ int boot_target_place_kernels(const struct boot_target *t)
 			continue;
 		/* what kernel-install does on Fedora: grub reads the kernel from /boot */
 		_cleanup_free_ char *boot = xasprintf("%s/boot", t->root);
-		if ((r = boot_mkdir_p(boot, 0755)) < 0)
+		if ((r = mkdir_p(boot, 0755)) < 0)
 			return log_error_errno(r, "bootloader: cannot create %s: %m", boot);
 		if ((r = boot_copy_file(src, dst, 0755)) < 0)
 			return r;

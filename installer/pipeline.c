@@ -9,6 +9,7 @@
 
 #include "bootloader/boot.h"
 #include "event.h"
+#include "fs.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
 #include "payload/payload.h"
@@ -83,20 +84,6 @@ static int write_file(const char *root, const char *rel, const char *text, mode_
 	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fchmod(fd, mode) < 0)
 		return log_error_errno(errno, "cannot write %s: %m", path);
 	return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	return mkdir(p, mode) < 0 && errno != EEXIST ? -errno : 0;
 }
 
 /* /var/log/slipway in the target: the plan, the redacted kickstart (0600)

@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "event.h"
 #include "mount.h"
 #include "run.h"
@@ -18,22 +19,6 @@ const char *part_mount_options(const struct part_entry *e)
 	if (e->fstype && streq(e->fstype, "vfat") && e->role == PART_ROLE_ESP)
 		return "umask=0077,shortname=winnt";
 	return "defaults";
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, mode) < 0 && errno != EEXIST)
-				return -errno;
-			*s = '/';
-		}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static int umount_step(void *data)
@@ -100,7 +85,8 @@ static int rm_rf_step(void *data)
  * contents go into the FAT filesystem at the end (part_esp_finalize). */
 int part_stage_esp(const char *target, struct teardown *td, char **ret_stage)
 {
-	char tmpl[] = "/var/tmp/slipway-esp.XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	_cleanup_free_ char *tmpl = xasprintf("%s/slipway-esp.XXXXXX", isempty(tmpdir) ? "/var/tmp" : tmpdir);
 	int r;
 
 	if (!mkdtemp(tmpl))

@@ -53,7 +53,7 @@ static int download_remote(struct payload_plan *p)
 		if (k->repo->local_dir)
 			continue;
 		_cleanup_free_ char *dir = pkg_cache_dir(p, k->repo);
-		if ((r = payload_mkdir_p(dir, 0755)) < 0) {
+		if ((r = mkdir_p(dir, 0755)) < 0) {
 			log_error_errno(r, "cannot create %s: %m", dir);
 			goto out;
 		}

@@ -128,7 +128,7 @@ static int fetch_repomd(struct payload_plan *p, struct payload_repo *r, char **r
 	char *dest = xasprintf("%s/repomd.xml", dir);
 	int rr;
 
-	if ((rr = payload_mkdir_p(dir, 0755)) < 0) {
+	if ((rr = mkdir_p(dir, 0755)) < 0) {
 		free(dest);
 		return log_error_errno(rr, "cannot create %s: %m", dir);
 	}
@@ -244,7 +244,7 @@ static void write_solv_cache(const struct payload_plan *p, struct payload_repo *
 	_cleanup_free_ char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
 	FILE *f;
 
-	if (payload_mkdir_p(dir, 0755) < 0 || !(f = fopen(tmp, "we"))) {
+	if (mkdir_p(dir, 0755) < 0 || !(f = fopen(tmp, "we"))) {
 		log_warning_errno(errno, "repo %s: cannot write the metadata cache in %s: %m",
 				  r->id, dir);
 		return;

@@ -2,6 +2,8 @@
  * the helpers one payload step offers the next (fetch, checksums, keys). */
 #pragma once
 
+#include "fs.h"
+
 #include <solv/pool.h>
 #include <solv/queue.h>
 #include <solv/repo.h>
@@ -105,7 +107,6 @@ int payload_fetch_mem(const char *url, const struct payload_repo *repo, unsigned
 /* file.c: checksum of a file compared with the expected one. 0, -EBADMSG on
  * mismatch, -errno on read errors. */
 int payload_verify_checksum(const char *path, Id type, const unsigned char *want);
-int payload_mkdir_p(const char *path, mode_t mode);
 
 /* metadata.c: repomd.xml, primary, filelists, comps, the solv cache. */
 int payload_load_metadata(struct payload_plan *p);
@@ -140,4 +141,3 @@ int payload_repo_load_keys(struct payload_repo *r, unsigned retries);
 /* transaction.c */
 int payload_run_transaction(struct payload_plan *p, const char *root);
 /* mounts.c */
-int payload_bind_mounts(const char *root, struct teardown *td);

@@ -163,7 +163,7 @@ static void write_repo_files(const struct payload_plan *p, const char *root)
 		_cleanup_free_ char *dir = xasprintf("%s/etc/yum.repos.d", root);
 		_cleanup_free_ char *path = xasprintf("%s/%s.repo", dir, r->id);
 		_cleanup_fclose_ FILE *f = NULL;
-		if (payload_mkdir_p(dir, 0755) < 0 || !(f = fopen(path, "we"))) {
+		if (mkdir_p(dir, 0755) < 0 || !(f = fopen(path, "we"))) {
 			log_warning_errno(errno, "repo %s: cannot write %s: %m", r->id, path);
 			continue;
 		}
@@ -200,7 +200,7 @@ int payload_install(struct payload_plan *p, const char *root, struct teardown *t
 		       -EEXIST;
 	if (!td)
 		td = own = teardown_new();
-	if ((r = payload_bind_mounts(root, td)) < 0)
+	if ((r = mount_api_filesystems(root, td, &(size_t){ 0 })) < 0)
 		return r;
 	r = payload_run_transaction(p, root);
 	if (r == 0)

@@ -183,7 +183,7 @@ static FD_t open_packaging_log(const char *root)
 	_cleanup_free_ char *dir = xasprintf("%s/var/log/slipway", root);
 	_cleanup_free_ char *path = xasprintf("%s/packaging.log", dir);
 
-	if (payload_mkdir_p(dir, 0755) < 0)
+	if (mkdir_p(dir, 0755) < 0)
 		return NULL;
 	FD_t fd = Fopen(path, "a.ufdio");
 	if (fd && Ferror(fd)) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "fs.h"
 #include "sysconf-internal.h"
 
 char *sysconf_path(const char *root, const char *path)
@@ -24,20 +25,9 @@ bool sysconf_exists(const char *root, const char *path)
 int sysconf_mkdir_p(const char *root, const char *dir, mode_t mode)
 {
 	_cleanup_free_ char *p = sysconf_path(root, dir);
-	size_t skip = strlen(root);
+	int r = mkdir_p(p, mode);
 
-	for (char *s = p + skip + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return log_error_errno(errno, "system: cannot create %s: %m", p);
-		*s = c;
-		if (!c)
-			break;
-	}
-	return 0;
+	return r < 0 ? log_error_errno(r, "system: cannot create %s: %m", p) : 0;
 }
 
 static int parent_dir(const char *root, const char *path)

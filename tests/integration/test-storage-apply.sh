@@ -15,6 +15,7 @@ for t in sfdisk blkid mkfs.xfs mkfs.ext4 mkfs.vfat mkswap mcopy mdir qemu-img py
 done
 
 tmpdir d
+export TMPDIR=$d # the ESP staging directory goes here: other installs may run at once
 no_leftovers() { # IMAGE SYSROOT: nothing attached to IMAGE, nothing mounted under SYSROOT
 	local l
 	l=$(losetup -j "$1")
@@ -106,7 +107,7 @@ expect_eq "marker in /" "/" "$(cat "$d/check/slipway-marker")"
 [ ! -e "$d/check/etc/crypttab" ] || fail "crypttab written without encryption"
 umount "$d/check"
 losetup -d "$loop"
-ls -d /var/tmp/slipway-esp.* 2>/dev/null && fail "ESP staging directory left behind"
+ls -d "$TMPDIR"/slipway-esp.* 2>/dev/null && fail "ESP staging directory left behind"
 
 # ---- 2. qcow2 ----
 rm -rf "$d/sysroot"; mkdir "$d/sysroot"
@@ -159,5 +160,5 @@ rc=0; SLIPWAY_TEST_FAIL=1 "$drv" image "$d/image.ks" "$d/disk5.img" 2G "$d/sysro
 expect_eq "exit code after a failure" 1 "$rc"
 expect_contains "failure message" "failing on purpose" "$(cat "$d/err5")"
 no_leftovers "$d/disk5.img" "$d/sysroot"
-ls -d /var/tmp/slipway-esp.* 2>/dev/null && fail "ESP staging directory left behind after a failure"
+ls -d "$TMPDIR"/slipway-esp.* 2>/dev/null && fail "ESP staging directory left behind after a failure"
 echo ok

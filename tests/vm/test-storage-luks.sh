@@ -64,6 +64,4 @@ echo "inside: $fails failures"
 exit $fails
 INSIDE
 chmod +x "$work/inside.sh"
-# The VM sees the host's / read-only but gets fresh /tmp and /var/tmp: a
-# checkout there (CI clones anywhere) must be shared to be visible.
-tests/vm/vm-run --disk "$work/disk.img" --share "$work" --share "$PWD/$BUILD" --mem 1024 --timeout 600 -- "$work/inside.sh"
+tests/vm/vm-run --disk "$work/disk.img" --share "$work" --mem 1024 --timeout 600 -- "$work/inside.sh"

@@ -1,0 +1,18 @@
+/* Filesystem helpers shared by the stages: directory trees, and the API
+ * filesystems (/dev /proc /sys /run) bound into a target for chroot tools. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct teardown;
+
+/* mkdir -p: creates every missing component. Returns 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+/* Binds /dev /proc /sys /run recursively into root (as slave mounts, so
+ * nothing propagates back), each pushed on td as "umount ROOT/DIR".
+ * *n_bound counts the binds made, also on failure. */
+int mount_api_filesystems(const char *root, struct teardown *td, size_t *n_bound);
+/* Unmounts the n_bound most recent binds of mount_api_filesystems() now and
+ * drops them from td. */
+int umount_api_filesystems(const char *root, struct teardown *td, size_t n_bound);
