@@ -188,6 +188,26 @@ static void print_plan(const struct plan *plan, bool verbose, bool json)
 	strbuf_release(&text);
 }
 
+/* What the kickstart or the command line asks for and slipway cannot do yet
+ * stops the install before anything is written, never silently skipped. */
+static int refuse_unimplemented(const struct install_opts *o, const struct ks *ks)
+{
+	if (ks->script.n > 0)
+		return log_error("%s:%u: kickstart scripts (%%pre, %%post, %%onerror…) are not run by "
+				 "this version of slipway yet; nothing was written",
+				 ks->script.v[0]->loc.file, ks->script.v[0]->loc.line), -EOPNOTSUPP;
+	if (o->finish != FINISH_DEFAULT && o->finish != FINISH_EXIT)
+		return log_error("install: --finish %s is not implemented yet; nothing was written",
+				 inst_finish_to_string(o->finish)), -EOPNOTSUPP;
+	if (ks->slipway.finish == KS_SLIPWAY_FINISH_SHELL)
+		return log_error("%s:%u: %%addon org_slipway: finish shell is not implemented yet; "
+				 "nothing was written", ks->slipway.loc.file, ks->slipway.loc.line), -EOPNOTSUPP;
+	if (ks->finish)
+		log_warning("%s:%u: %s: finish actions are not implemented yet; slipway exits when done",
+			    ks->finish->loc.file, ks->finish->loc.line, ks_finish_to_string(ks->finish->action));
+	return 0;
+}
+
 static int plan_exit_code(int r)
 {
 	if (r == -EINVAL || r == -ENOENT || r == -EOPNOTSUPP)
@@ -245,6 +265,8 @@ int inst_cmd_install(int argc, char **argv)
 	print_plan(plan, o.verbose, o.progress && streq(o.progress, "json"));
 	if (o.dry_run)
 		return EXIT_DONE;
+	if ((r = refuse_unimplemented(&o, ks)) < 0)
+		return EXIT_FAILED;
 
 	if (!o.log_path)
 		o.log_path = log = default_log();
