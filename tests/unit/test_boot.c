@@ -9,30 +9,11 @@
 
 #include "bootloader/boot.h"
 #include "strbuf.h"
+#include "golden.h"
 
-static char *data_path(const char *name)
-{
-	const char *src = getenv("SLIPWAY_SRC");
-	return xasprintf("%s/tests/data/boot/%s", src ? src : ".", name);
-}
+#define check_golden(name, got) golden_check("boot", (name), (got))
 
-static void check_golden(const char *name, const char *got)
-{
-	_cleanup_free_ char *path = data_path(name);
-	_cleanup_strbuf_ struct strbuf want = STRBUF_INIT;
 
-	if (getenv("UPDATE_GOLDENS")) {
-		FILE *f = fopen(path, "we");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	if (strbuf_read_file(&want, path) < 0)
-		fail_msg("cannot read the golden file %s (UPDATE_GOLDENS=1 writes it)", path);
-	if (!streq(strbuf_str(&want), got))
-		fail_msg("%s differs\n--- expected\n%s--- got\n%s", path, strbuf_str(&want), got);
-}
 
 static void check_cmdline(const struct boot_cmdline_args *a, const char *want)
 {

@@ -14,6 +14,9 @@
 #include "size.h"
 #include "strbuf.h"
 #include "strv.h"
+#include "golden.h"
+
+#define check_golden(name, got) golden_check("storage", (name), (got))
 
 static char last_error[1024];
 static void capture_emit(struct event_sink *s, const struct event *e)
@@ -30,31 +33,7 @@ static void counter_random(void *buf, size_t n, void *userdata)
 		((uint8_t *)buf)[i] = (uint8_t)(++*c * 37);
 }
 
-static const char *data_dir(void)
-{
-	const char *src = getenv("SLIPWAY_SRC");
-	static char buf[4096];
-	snprintf(buf, sizeof(buf), "%s/tests/data/storage", src ? src : ".");
-	return buf;
-}
 
-static void check_golden(const char *name, const char *got)
-{
-	_cleanup_free_ char *path = xasprintf("%s/%s", data_dir(), name);
-	_cleanup_strbuf_ struct strbuf want = STRBUF_INIT;
-
-	if (getenv("UPDATE_GOLDENS")) {
-		FILE *f = fopen(path, "we");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	if (strbuf_read_file(&want, path) < 0)
-		fail_msg("cannot read the golden file %s (UPDATE_GOLDENS=1 writes it)", path);
-	if (!streq(strbuf_str(&want), got))
-		fail_msg("%s differs\n--- expected\n%s--- got\n%s", path, strbuf_str(&want), got);
-}
 
 static struct ks *load_ks(const char *text)
 {

@@ -15,6 +15,10 @@
 #include "strbuf.h"
 #include "strv.h"
 #include "system/sysconf.h"
+#include "golden.h"
+
+#define check_golden(name, got) golden_check("system", (name), (got))
+#define data_path(name) golden_path("system", (name))
 
 static char last_error[1024];
 static void capture_emit(struct event_sink *s, const struct event *e)
@@ -24,29 +28,7 @@ static void capture_emit(struct event_sink *s, const struct event *e)
 }
 static struct event_sink capture = {.emit = capture_emit, .max_level = LVL_ERROR};
 
-static char *data_path(const char *name)
-{
-	const char *src = getenv("SLIPWAY_SRC");
-	return xasprintf("%s/tests/data/system/%s", src ? src : ".", name);
-}
 
-static void check_golden(const char *name, const char *got)
-{
-	_cleanup_free_ char *path = data_path(name);
-	_cleanup_strbuf_ struct strbuf want = STRBUF_INIT;
-
-	if (getenv("UPDATE_GOLDENS")) {
-		FILE *f = fopen(path, "we");
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
-		return;
-	}
-	if (strbuf_read_file(&want, path) < 0)
-		fail_msg("cannot read the golden file %s (UPDATE_GOLDENS=1 writes it)", path);
-	if (!streq(strbuf_str(&want), got))
-		fail_msg("%s differs\n--- expected\n%s--- got\n%s", path, strbuf_str(&want), got);
-}
 
 static struct ks *load_ks(const char *text)
 {
