@@ -168,14 +168,34 @@ static void grow_region(struct part_entry **v, size_t n, uint64_t free)
 	}
 }
 
+/* msdos tables written anew hold 3 primary partitions and, past them, an
+ * extended one whose logical partitions each need 1 MiB for their EBR (as
+ * fdisk aligns them). Kept msdos tables get no new logical partitions. */
+#define MSDOS_PRIMARY 4
+#define MSDOS_MAX_PARTS 60 /* libfdisk's limit for a DOS label */
+
+static bool wants_logical(const struct part_layout_disk *disk, size_t n)
+{
+	return disk->table == PART_TABLE_MSDOS && !disk->keep_table && n > MSDOS_PRIMARY;
+}
+
 /* Places the requests of one disk into its regions, first fit in order. */
 static int place_disk(struct part_layout *l, size_t d, struct disk_alloc *a)
 {
-	size_t n = 0;
+	struct part_layout_disk *disk = &l->disks[d];
+	size_t n = 0, total = 0;
 	struct part_entry *v[l->n_entries + 1];
 	uint64_t used[a->n_regions + 1];
 	size_t where[l->n_entries + 1];
 
+	for (size_t i = 0; i < l->n_entries; i++)
+		total += l->entries[i].disk == d;
+	bool logical = wants_logical(disk, total);
+	if (logical && total > MSDOS_MAX_PARTS)
+		return log_error_errno(EINVAL, "%s: an msdos partition table holds at most %d partitions, the layout "
+					       "has %zu (use GPT)", disk->path, MSDOS_MAX_PARTS, total);
+	if (logical)
+		a->assigned += (total - (MSDOS_PRIMARY - 1)) * MiB;
 	if (a->assigned > a->free)
 		return space_error(l, d, a);
 	memset(used, 0, sizeof(used));
@@ -183,15 +203,17 @@ static int place_disk(struct part_layout *l, size_t d, struct disk_alloc *a)
 		struct part_entry *e = &l->entries[i];
 		if (e->disk != d)
 			continue;
+		e->logical = logical && n >= MSDOS_PRIMARY - 1;
+		uint64_t need = e->base + (e->logical ? MiB : 0);
 		size_t r;
 		for (r = 0; r < a->n_regions; r++)
-			if (a->regions[r].end - a->regions[r].start - used[r] >= e->base)
+			if (a->regions[r].end - a->regions[r].start - used[r] >= need)
 				break;
 		if (r == a->n_regions)
 			return log_error_errno(ENOSPC, "%s: no free region of %s for %s (the free space is split "
-						       "by the partitions kept)", l->disks[d].path, SIZE_FMT(e->base),
+						       "by the partitions kept)", disk->path, SIZE_FMT(e->base),
 					       e->origin);
-		used[r] += e->base;
+		used[r] += need;
 		e->size = e->base;
 		where[n] = r;
 		v[n++] = e;
@@ -205,8 +227,15 @@ static int place_disk(struct part_layout *l, size_t d, struct disk_alloc *a)
 		grow_region(in, k, a->regions[r].end - a->regions[r].start - used[r]);
 		uint64_t pos = a->regions[r].start;
 		for (size_t i = 0; i < k; i++) {
+			if (in[i]->logical) {
+				if (!disk->ext_start)
+					disk->ext_start = pos;
+				pos += MiB; /* the EBR */
+			}
 			in[i]->start = pos;
 			pos += in[i]->size;
+			if (in[i]->logical)
+				disk->ext_size = pos - disk->ext_start;
 		}
 	}
 	return 0;
@@ -235,14 +264,16 @@ static int number_partitions(struct part_layout *l)
 {
 	for (size_t i = 0; i < l->n_entries; i++) {
 		struct part_entry *e = &l->entries[i];
-		unsigned no = 1;
+		const struct part_layout_disk *d = &l->disks[e->disk];
+		/* logical partitions are 5…, after the extended one (4) */
+		unsigned no = e->logical ? MSDOS_PRIMARY + 1 : 1;
 		while (partno_used(l, e->disk, no))
 			no++;
 		e->partno = no;
-		if (l->disks[e->disk].table == PART_TABLE_MSDOS && no > 4)
-			return log_error_errno(EINVAL, "%s: an msdos partition table holds 4 primary partitions and "
-						       "%s would be the %uth (logical partitions are not supported by "
-						       "slipway yet; use GPT)", l->disks[e->disk].path, e->origin, no);
+		if (d->table == PART_TABLE_MSDOS && !e->logical && no > MSDOS_PRIMARY)
+			return log_error_errno(EINVAL, "%s: the msdos partition table kept holds 4 primary partitions and "
+						       "%s would be the %uth (slipway adds no logical partitions to a "
+						       "table it keeps; clear the disk or use GPT)", d->path, e->origin, no);
 	}
 	return 0;
 }
@@ -254,7 +285,8 @@ static void set_bootable(struct part_layout *l)
 
 	if (!b)
 		b = part_layout_find_role(l, PART_ROLE_ROOT);
-	if (b && l->disks[b->disk].table == PART_TABLE_MSDOS)
+	/* BIOSes that look for the flag look at primary partitions only */
+	if (b && l->disks[b->disk].table == PART_TABLE_MSDOS && !b->logical)
 		((struct part_entry *)b)->bootable = true;
 }
 

@@ -99,6 +99,7 @@ struct part_entry {
 	const char *type_guid, *part_name; /* GPT */
 	uint8_t mbr_type;                  /* msdos */
 	bool bootable;                     /* msdos active flag */
+	bool logical;                      /* msdos: inside the extended partition */
 	char part_uuid[37];
 	char fs_uuid[37]; /* vfat: "ABCD-1234" */
 
@@ -114,6 +115,10 @@ struct part_layout_disk {
 	bool keep_table;
 	char disk_uuid[37];    /* GPT disk GUID of a new table */
 	uint64_t first, end;   /* usable bytes [first, end), aligned */
+	/* msdos with more than 4 new partitions: partition 4 is an extended
+	 * partition [ext_start, ext_start + ext_size) holding the logical
+	 * ones (5…), each 1 MiB after its EBR. 0: none. */
+	uint64_t ext_start, ext_size;
 	struct part_extent *keep;
 	size_t n_keep;
 };

@@ -67,7 +67,7 @@ static void print_disk(const struct part_plan *p, size_t i, struct strbuf *out)
 {
 	const struct part_layout_disk *d = &p->layout->disks[i];
 	const struct part_sel_disk *s = p->sel ? &p->sel->disks[i] : NULL;
-	uint64_t used = 0, kept = 0;
+	uint64_t used = 0, kept = 0, ebr = 0;
 
 	if (p->image)
 		strbuf_addf(out, "image %s: %s, %u-byte sectors (new sparse file)\n", d->path, SIZE_FMT(d->size),
@@ -84,14 +84,22 @@ static void print_disk(const struct part_plan *p, size_t i, struct strbuf *out)
 	else
 		strbuf_adds(out, "  new msdos table:\n");
 	strbuf_addf(out, "    %-3s %10s %10s  %-9s %-5s %s\n", "#", "start", "size", "role", "fs", "mount");
+	bool ext_shown = false;
 	for (size_t j = 0; j < p->layout->n_entries; j++)
 		if (p->layout->entries[j].disk == i) {
+			if (p->layout->entries[j].logical && !ext_shown) {
+				strbuf_addf(out, "    %-3u %10s %10s  %-9s (holds the logical partitions)\n"
+						 "          type 0x05\n", 4, SIZE_FMT(d->ext_start), SIZE_FMT(d->ext_size),
+					    "extended");
+				ext_shown = true;
+			}
 			print_entry(p->layout, &p->layout->entries[j], out);
 			used += p->layout->entries[j].size;
+			ebr += p->layout->entries[j].logical ? MiB : 0; /* its EBR */
 		}
 	for (size_t k = 0; k < d->n_keep; k++)
 		kept += d->keep[k].size;
-	uint64_t total = d->end - d->first, taken = used + kept;
+	uint64_t total = d->end - d->first, taken = used + kept + ebr;
 	strbuf_addf(out, "  %s in new partitions, %s left free\n", SIZE_FMT(used),
 		    SIZE_FMT(total > taken ? total - taken : 0));
 }

@@ -66,6 +66,32 @@ static int add_entry(struct fdisk_context *c, const struct part_layout_disk *d, 
 	return 0;
 }
 
+/* The extended partition (4) that holds the logical ones: type 0x05. */
+static int add_extended(struct fdisk_context *c, const struct part_layout_disk *d)
+{
+	_cleanup_(fdisk_unref_partitionp) struct fdisk_partition *pa = fdisk_new_partition();
+	_cleanup_(fdisk_unref_parttypep) struct fdisk_parttype *t = NULL;
+	int r;
+
+	if (!pa)
+		return log_error_errno(ENOMEM, "storage: out of memory");
+	t = fdisk_label_parse_parttype(fdisk_get_label(c, NULL), "05");
+	if (!t || (r = fdisk_partition_set_type(pa, t)) < 0 || (r = fdisk_partition_set_partno(pa, 3)) < 0 ||
+	    (r = fdisk_partition_set_start(pa, d->ext_start / d->sector_size)) < 0 ||
+	    (r = fdisk_partition_set_size(pa, d->ext_size / d->sector_size)) < 0 ||
+	    (r = fdisk_add_partition(c, pa, NULL)) < 0)
+		return log_error_errno(t ? r : EINVAL, "storage: %s: cannot add the extended partition 4: %m",
+				       d->path);
+	return 0;
+}
+
+/* What the kernel shows of an extended partition: its first sector(s)
+ * only (block/partitions/msdos.c: 2 × 512 bytes, or one logical sector). */
+static uint64_t kernel_extended_size(const struct part_layout_disk *d)
+{
+	return d->sector_size > 1024 ? d->sector_size : 1024;
+}
+
 /* The kernel's partitions of a disk, from sysfs: number, start, size. */
 struct kpart {
 	unsigned no;
@@ -119,7 +145,7 @@ static int kernel_sync(struct fdisk_context *c, int fd, const struct part_layout
 	(void)fdisk_reread_partition_table(c);
 	nk = kernel_partitions(dev, k, ELEMENTSOF(k));
 	for (size_t j = 0; j < nk; j++) {
-		bool ok = kept(d, k[j].no);
+		bool ok = kept(d, k[j].no) || (d->ext_size && k[j].no == 4 && k[j].start == d->ext_start);
 		for (size_t i = 0; i < l->n_entries && !ok; i++) {
 			const struct part_entry *e = &l->entries[i];
 			ok = e->disk == di && e->partno == k[j].no && e->start == k[j].start && e->size == k[j].size;
@@ -129,6 +155,12 @@ static int kernel_sync(struct fdisk_context *c, int fd, const struct part_layout
 						  "view (in use?): %m", dev, k[j].no);
 	}
 	nk = kernel_partitions(dev, k, ELEMENTSOF(k));
+	bool ext_present = false;
+	for (size_t j = 0; j < nk; j++)
+		ext_present |= k[j].no == 4;
+	if (d->ext_size && !ext_present &&
+	    (r = blkpg(fd, BLKPG_ADD_PARTITION, 4, d->ext_start, kernel_extended_size(d))) < 0)
+		return log_error_errno(r, "storage: %s: cannot tell the kernel about the extended partition 4: %m", dev);
 	for (size_t i = 0; i < l->n_entries; i++) {
 		const struct part_entry *e = &l->entries[i];
 		bool present = false;
@@ -168,9 +200,19 @@ int part_table_write(const struct part_layout *l, size_t di, const char *dev)
 			return log_error_errno(r, "storage: %s: cannot set the disk GUID: %m", dev);
 	} else if ((r = delete_unkept(c, d)) < 0)
 		return r;
-	for (size_t i = 0; i < l->n_entries; i++)
-		if (l->entries[i].disk == di && (r = add_entry(c, d, &l->entries[i])) < 0)
+	bool ext_added = false;
+	for (size_t i = 0; i < l->n_entries; i++) {
+		const struct part_entry *e = &l->entries[i];
+		if (e->disk != di)
+			continue;
+		if (e->logical && !ext_added) {
+			if ((r = add_extended(c, d)) < 0)
+				return r;
+			ext_added = true;
+		}
+		if ((r = add_entry(c, d, e)) < 0)
 			return r;
+	}
 	if ((r = fdisk_write_disklabel(c)) < 0)
 		return log_error_errno(r, "storage: %s: cannot write the partition table: %m", dev);
 	log_info("storage: %s: %s partition table written", dev, part_table_to_string(d->table));

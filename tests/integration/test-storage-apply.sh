@@ -139,6 +139,61 @@ check_blkid "$a" "$d/out3"
 expect_eq "the other loop device" "$sum_b" "$(sha256sum <"$b")"
 if grep -q " $d/sysroot" /proc/self/mountinfo; then fail "mounts left"; fi
 
+# ---- 6. msdos with more than four partitions: logical ones in an extended partition ----
+cat >"$d/msdos.ks" <<KS
+ignoredisk --only-use=${a#/dev/}
+clearpart --all --initlabel --disklabel=msdos
+bootloader --location=none
+part /boot --size=64 --label=boot
+part swap --size=32
+part /var --size=300 --fstype=xfs
+part /home --size=64 --label=home
+part /srv --size=300 --fstype=xfs
+part / --size=200 --grow --label=root
+KS
+rm -rf "$d/sysroot"; mkdir "$d/sysroot"
+"$drv" disk "$d/msdos.ks" "$d/sysroot" >"$d/out6" 2>"$d/err6" || { cat "$d/err6"; fail "msdos install failed"; }
+cat "$d/out6"
+expect_contains "plan shows the extended partition" "extended  (holds the logical partitions)" "$(cat "$d/out6")"
+sfdisk --json "$a" >"$d/sf6"
+python3 - "$d/sf6" "$d/out6" <<'PY'
+import json, re, sys
+table = json.load(open(sys.argv[1]))["partitiontable"]
+if table["label"] != "dos":
+    sys.exit(f"FAIL: label {table['label']!r}, expected 'dos'")
+ss = table["sectorsize"]
+parts = {int(re.search(r"(\d+)$", p["node"]).group(1)): p for p in table["partitions"]}
+want = {}
+for line in open(sys.argv[2]):
+    f = line.split()
+    if f[0] == "entry":
+        want[int(f[2])] = (f[6], int(f[10]), int(f[11]))
+if sorted(want) != [1, 2, 3, 5, 6, 7]:
+    sys.exit(f"FAIL: planned partition numbers {sorted(want)}, expected [1, 2, 3, 5, 6, 7]")
+if sorted(parts) != [1, 2, 3, 4, 5, 6, 7]:
+    sys.exit(f"FAIL: partitions on disk {sorted(parts)}, expected 1-7")
+ext = parts[4]
+if ext["type"] != "5":
+    sys.exit(f"FAIL: partition 4 type {ext['type']}, expected 5 (extended)")
+for no, (fstype, start, size) in want.items():
+    p = parts[no]
+    typ = "82" if fstype == "swap" else "83"
+    for what, w, g in (("type", typ, p["type"]), ("start", start, p["start"] * ss), ("size", size, p["size"] * ss)):
+        if w != g:
+            sys.exit(f"FAIL: partition {no} {what}: expected {w!r}, got {g!r}")
+    if no > 4 and not (ext["start"] < p["start"] and p["start"] + p["size"] <= ext["start"] + ext["size"]):
+        sys.exit(f"FAIL: logical partition {no} is outside the extended partition")
+if not parts[1].get("bootable"):
+    sys.exit("FAIL: /boot (partition 1) is not marked active")
+print("msdos table: 3 primary, extended 4, logical 5-7 as planned")
+PY
+check_blkid "$a" "$d/out6"
+mkdir -p "$d/check6"
+mount -o ro "${a}p7" "$d/check6" && track_mount "$d/check6"
+expect_contains "fstab lists the logical /srv" " /srv xfs " "$(cat "$d/check6/etc/fstab")"
+umount "$d/check6"
+if grep -q " $d/sysroot" /proc/self/mountinfo; then fail "mounts left"; fi
+
 # ---- 4. a disk with a mounted partition is refused, untouched ----
 truncate -s 256M "$d/c.img"
 printf 'label: gpt\nsize=64MiB\n' | sfdisk -q "$d/c.img"

@@ -54,10 +54,10 @@ static void dump(const struct part_layout *l, struct strbuf *out)
 {
 	for (size_t i = 0; i < l->n_entries; i++) {
 		const struct part_entry *e = &l->entries[i];
-		strbuf_addf(out, "%s%u %s %s %s %" PRIu64 "M@%" PRIu64 "%s%s\n", l->disks[e->disk].name, e->partno,
+		strbuf_addf(out, "%s%u %s %s %s %" PRIu64 "M@%" PRIu64 "%s%s%s\n", l->disks[e->disk].name, e->partno,
 			    part_role_to_string(e->role), e->fstype ? e->fstype : "-",
 			    e->mountpoint ? e->mountpoint : "-", e->size / MiB, e->start / MiB,
-			    e->encrypted ? " luks" : "", e->bootable ? " active" : "");
+			    e->encrypted ? " luks" : "", e->bootable ? " active" : "", e->logical ? " logical" : "");
 	}
 }
 
@@ -223,10 +223,37 @@ static const struct layout_case cases[] = {
 	  "vda1 esp vfat /boot/efi 600M@1\n"
 	  "vda2 xbootldr ext4 /boot 1024M@601 active\n"
 	  "vda3 root ext4 / 8615M@1625\n" },
-	{ "msdos: a fifth partition", "part / --size=1000\npart /a --size=100\npart /b --size=100\npart /c --size=100\n"
-	  "part /d --size=100\n", { MSDOS("vda", 10 * GiB) }, PART_FIRMWARE_BIOS, 0, false, NULL,
-	  "/dev/vda: an msdos partition table holds 4 primary partitions and ks.cfg:5: part /d would be the 5th "
-	  "(logical partitions are not supported by slipway yet; use GPT)" },
+	{ "msdos: a fifth partition goes into an extended one", "part / --size=1000\npart /a --size=100\npart /b --size=100\n"
+	  "part /c --size=100\npart /d --size=100\n", { MSDOS("vda", 10 * GiB) }, PART_FIRMWARE_BIOS, 0, false,
+	  "vda1 root ext4 / 1000M@1 active\n"
+	  "vda2 data ext4 /a 100M@1001\n"
+	  "vda3 data ext4 /b 100M@1101\n"
+	  "vda5 data ext4 /c 100M@1202 logical\n"
+	  "vda6 data ext4 /d 100M@1303 logical\n" },
+	{ "msdos: logical partitions grow, each after its 1 MiB EBR", "part /boot --size=500\npart swap --size=512\n"
+	  "part /var --size=1000 --grow\npart /home --size=1000 --grow\npart / --size=2000 --grow\n",
+	  { MSDOS("vda", 10 * GiB) }, PART_FIRMWARE_BIOS, 0, false,
+	  "vda1 xbootldr ext4 /boot 500M@1 active\n"
+	  "vda2 swap swap - 512M@501\n"
+	  "vda3 var ext4 /var 2307M@1013\n"
+	  "vda5 home ext4 /home 2306M@3321 logical\n"
+	  "vda6 root ext4 / 4612M@5628 logical\n" },
+	{ "msdos: / logical, no /boot: nothing is marked active", "part /a --size=100\npart /b --size=100\n"
+	  "part /c --size=100\npart swap --size=100\npart / --grow\n", { MSDOS("vda", 4 * GiB) }, PART_FIRMWARE_BIOS, 0,
+	  false,
+	  "vda1 data ext4 /a 100M@1\n"
+	  "vda2 data ext4 /b 100M@101\n"
+	  "vda3 data ext4 /c 100M@201\n"
+	  "vda5 swap swap - 100M@302 logical\n"
+	  "vda6 root ext4 / 3693M@403 logical\n" },
+	{ "msdos: the EBRs count when the space is exact", "part / --size=1000\npart /a --size=1000\npart /b --size=1000\n"
+	  "part /c --size=1000\npart /d --size=1118\n", { MSDOS("vda", 5 * GiB) }, PART_FIRMWARE_BIOS, 0, false, NULL,
+	  "/dev/vda: the layout needs 5.0 GiB but the disk has 5 GiB (1 MiB missing)" },
+	{ "msdos kept: no logical partitions added", "part /a --size=100\npart /b --size=100\npart /c --size=100\n"
+	  "part / --size=100\n", { { .name = "sda", .size = 20 * GiB, .table = PART_TABLE_MSDOS, .keep = keep_5g,
+	  .n_keep = 1 } }, PART_FIRMWARE_BIOS, 0, false, NULL,
+	  "/dev/sda: the msdos partition table kept holds 4 primary partitions and ks.cfg:4: part / would be the 5th "
+	  "(slipway adds no logical partitions to a table it keeps; clear the disk or use GPT)" },
 	{ "msdos: biosboot asked", "part biosboot --fstype=biosboot --size=1\npart / --grow\n", { MSDOS("vda", 10 * GiB) },
 	  PART_FIRMWARE_BIOS, 0, false, NULL,
 	  "ks.cfg:1: part biosboot: biosboot partitions are only used on GPT disks (the boot disk has an msdos label)" },
@@ -347,6 +374,29 @@ static void test_layouts(void **state)
 		fail_msg("%u of %zu layouts wrong", failed, ELEMENTSOF(cases));
 }
 
+/* The extended partition spans every logical one and its EBR. */
+static void test_msdos_extended(void **state)
+{
+	static const struct layout_case c = {
+		"extended", "part / --size=1000\npart /a --size=100\npart /b --size=100\npart /c --size=100\n"
+			    "part /d --size=100 --grow\n",
+		{ MSDOS("vda", 4 * GiB) }, PART_FIRMWARE_BIOS, 0, false, NULL, NULL,
+	};
+	_cleanup_(part_layout_freep) struct part_layout *l = NULL;
+	assert_int_equal(plan(&c, &l), 0);
+	const struct part_layout_disk *d = &l->disks[0];
+	assert_int_equal(d->ext_start, 1201 * MiB);
+	assert_int_equal(d->ext_start + d->ext_size, d->end);
+	assert_int_equal(l->entries[3].start, d->ext_start + MiB);
+	assert_int_equal(l->entries[4].start, l->entries[3].start + l->entries[3].size + MiB);
+	/* a GPT disk or a short msdos table has none */
+	static const struct layout_case g = { "gpt", "reqpart\npart / --grow\n", { MSDOS("vda", 4 * GiB) },
+					      PART_FIRMWARE_BIOS, 0, false, NULL, NULL };
+	_cleanup_(part_layout_freep) struct part_layout *l2 = NULL;
+	assert_int_equal(plan(&g, &l2), 0);
+	assert_int_equal(l2->disks[0].ext_size, 0);
+}
+
 static void test_gpt_tail(void **state)
 {
 	uint64_t first, end;
@@ -439,6 +489,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_msdos_extended),
 		cmocka_unit_test(test_gpt_tail),
 		cmocka_unit_test(test_swap_recommended),
 		cmocka_unit_test(test_types_and_uuids),

@@ -154,6 +154,23 @@ static void test_fstab_msdos_bios(void **state)
 	check_golden("plan-msdos.txt", strbuf_str(&out));
 }
 
+/* More than four partitions on msdos: the extended partition in the plan,
+ * the logical ones in fstab like any other. */
+static void test_msdos_logical(void **state)
+{
+	_cleanup_(part_plan_freep) struct part_plan *p =
+		make_plan("clearpart --all --drives=sdb --disklabel=msdos\npart /boot --size=1024\n"
+			  "part swap --size=2048\npart /var --size=4096 --fstype=xfs\npart /home --size=4096\n"
+			  "part / --size=8192 --grow\n", false, PART_FIRMWARE_BIOS);
+	_cleanup_strbuf_ struct strbuf fstab = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+
+	part_fstab_write(p->layout, &fstab);
+	check_golden("fstab-msdos-logical.txt", strbuf_str(&fstab));
+	part_plan_print(p, &out);
+	check_golden("plan-msdos-logical.txt", strbuf_str(&out));
+}
+
 static void test_plan_errors(void **state)
 {
 	_cleanup_(ks_freep) struct ks *ks = load_ks("autopart --type=plain\n");
@@ -228,7 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_print_disk),	  cmocka_unit_test(test_print_image),
 		cmocka_unit_test(test_plan_image_default), cmocka_unit_test(test_fstab_crypttab),
-		cmocka_unit_test(test_fstab_msdos_bios),  cmocka_unit_test(test_plan_errors),
+		cmocka_unit_test(test_fstab_msdos_bios), cmocka_unit_test(test_msdos_logical),  cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_mkfs_argv),	  cmocka_unit_test(test_vhd_footer),
 	};
 	event_sink_add(&capture);
