@@ -133,9 +133,7 @@ static int parse_install_args(int argc, char **argv, struct install_opts *o)
 		if (size_parse(size, 1, &o->target.image_size) < 0 || o->target.image_size == 0)
 			return log_error("install: --size: not a size: \"%s\" (e.g. 4G, 8GiB)", size),
 			       -EINVAL;
-	} else if (image && access(image, F_OK) < 0)
-		return log_error("install: --image %s does not exist: --size is needed to create it",
-				 image), -EINVAL;
+	}
 	return 0;
 }
 

@@ -76,6 +76,9 @@ static int plan_storage(struct plan *p)
 	};
 	int r;
 
+	if (o.image && (r = part_image_target_check("/sys", o.image_path, &p->target.image_size)) < 0)
+		return r;
+	o.image_size = p->target.image_size;
 	if (!o.image && (r = part_probe_disks("/sys", &p->probe)) < 0)
 		return r;
 	r = part_plan_new(p->ks, p->probe, &o, &p->storage);

@@ -91,6 +91,10 @@ int part_esp_finalize(struct part_plan *p);
 /* ---- image files ---- */
 /* Appends a fixed VHD footer (size rounded up to 1 MiB first). */
 int part_image_to_vhd(const char *path);
+/* Plan time: path must be a regular file no loop device holds, or not
+ * exist yet (then *size must be set). An existing file keeps its size when
+ * *size is 0. -EINVAL usage, -EBUSY in use. sysfs: "/sys" (tests: a copy). */
+int part_image_target_check(const char *sysfs, const char *path, uint64_t *size);
 /* Fills a 512-byte fixed VHD footer for a disk of size bytes (pure). */
 void part_vhd_footer(uint64_t size, uint32_t timestamp, const uint8_t uuid[16], uint8_t out[512]);
 /* Converts a raw image: VHD by appending the footer (then renamed to

@@ -82,7 +82,24 @@ expect_contains "install without -k" "a kickstart is required" "$out"
 status "$S" install -k "$d/ok.ks" --image "$d/x.img" --root "$d/r"
 expect_eq "--image with --root" 2 "$rc"
 status "$S" install -k "$d/ok.ks" --image "$d/x.img"
-expect_contains "new image without --size" "--size is needed" "$out"
+expect_eq "new image without --size" 2 "$rc"
+expect_contains "new image without --size" "storage: --image $d/x.img does not exist: --size is needed to create it" "$out"
+# image mode writes only regular files that nothing holds
+status "$S" install -k "$d/ok.ks" --image /dev/null --dry-run
+expect_eq "--image on a device" 2 "$rc"
+expect_contains "--image on a device" "storage: --image /dev/null is not a regular file; image mode writes only files" "$out"
+truncate -s 3G "$d/old.img"
+status "$S" install -k "$d/ok.ks" --image "$d/old.img" --dry-run
+expect_eq "existing image without --size" 0 "$rc"
+expect_contains "existing image keeps its size" "target: image $d/old.img (3 GiB, raw)" "$out"
+if [ "$(id -u)" = 0 ]; then
+	new_loop held "$d/old.img"
+	sum=$(sha256sum <"$d/old.img")
+	status "$S" install -k "$d/ok.ks" --image "$d/old.img" --yes
+	expect_eq "--image attached to a loop device" 3 "$rc"
+	expect_contains "--image attached" "storage: --image $d/old.img: refusing to use it: $held is attached to it (in use)" "$out"
+	expect_eq "the attached image" "$sum" "$(sha256sum <"$d/old.img")"
+fi
 status "$S" install -k "$d/ok.ks" --image "$d/x.img" --size ten
 expect_eq "bad --size" 2 "$rc"
 expect_contains "bad --size" 'not a size: "ten"' "$out"

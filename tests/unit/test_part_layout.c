@@ -111,6 +111,7 @@ static int plan(const struct layout_case *c, struct part_layout **ret)
 
 static const struct part_extent keep_5g[] = { { 1, MiB, 5 * GiB } };
 static const struct part_extent keep_19g[] = { { 1, MiB, 19 * GiB } };
+static const struct part_extent keep_mid[] = { { 1, 8 * GiB, 4 * GiB } };
 
 #define DISK(n, sz) { .name = (n), .size = (sz) }
 #define DISK4K(n, sz) { .name = (n), .size = (sz), .ss = 4096 }
@@ -311,6 +312,25 @@ static const struct layout_case cases[] = {
 	  "loop02 esp vfat /boot/efi 600M@2\n"
 	  "loop03 swap swap - 512M@602\n"
 	  "loop04 root ext4 / 2981M@1114\n" },
+	{ "--luks-version unknown", "reqpart\npart / --grow --encrypted --passphrase=pass-phrase-x --luks-version=luks3\n",
+	  { DISK("vda", 8 * GiB) }, PART_FIRMWARE_UEFI, 0, false, NULL,
+	  "ks.cfg:2: part /: --luks-version=luks3 is not valid (use luks2 or luks1)" },
+	{ "--pbkdf unknown", "reqpart\npart / --grow --encrypted --passphrase=pass-phrase-x --pbkdf=scrypt\n",
+	  { DISK("vda", 8 * GiB) }, PART_FIRMWARE_UEFI, 0, false, NULL,
+	  "ks.cfg:2: part /: --pbkdf=scrypt is not valid (use argon2id, argon2i or pbkdf2)" },
+	{ "LUKS1 with argon2", "reqpart\npart / --grow --encrypted --passphrase=pass-phrase-x --luks-version=luks1\n",
+	  { DISK("vda", 8 * GiB) }, PART_FIRMWARE_UEFI, 0, false, NULL,
+	  "ks.cfg:2: part /: LUKS1 only supports --pbkdf=pbkdf2" },
+	{ "autopart: LUKS options checked too", "autopart --type=plain --encrypted --passphrase=pass-phrase-x --pbkdf=md5\n",
+	  { DISK("vda", 20 * GiB) }, PART_FIRMWARE_UEFI, 0, false, NULL,
+	  "autopart: --pbkdf=md5 is not valid (use argon2id, argon2i or pbkdf2)" },
+	{ "swap with a mount point", "reqpart\npart /swap --fstype=swap --size=100\npart / --grow\n", { DISK("vda", 8 * GiB) },
+	  PART_FIRMWARE_UEFI, 0, false, NULL, "ks.cfg:2: part /swap: --fstype=swap cannot have a mount point" },
+	{ "reqpart without a part for /", "reqpart\n", { DISK("vda", 8 * GiB) }, PART_FIRMWARE_UEFI, 0, false, NULL,
+	  "reqpart: no part command says where / goes" },
+	{ "kept partition splits the free space: no region fits", "reqpart\npart / --size=10000\n",
+	  { { .name = "sda", .size = 20 * GiB, .keep = keep_mid, .n_keep = 1 } }, PART_FIRMWARE_BIOS, 0, false, NULL,
+	  "/dev/sda: no free region of 9.8 GiB for ks.cfg:2: part / (the free space is split by the partitions kept)" },
 	{ "duplicate mount point", "reqpart\npart / --grow\npart / --size=100\n", { DISK("vda", 8 * GiB) }, PART_FIRMWARE_BIOS,
 	  0, false, NULL, "ks.cfg:3: part /: / is already used by ks.cfg:2: part /" },
 	{ "unsupported filesystem", "reqpart\npart / --grow --fstype=ntfs\n", { DISK("vda", 8 * GiB) }, PART_FIRMWARE_BIOS, 0,
@@ -395,6 +415,31 @@ static void test_msdos_extended(void **state)
 	_cleanup_(part_layout_freep) struct part_layout *l2 = NULL;
 	assert_int_equal(plan(&g, &l2), 0);
 	assert_int_equal(l2->disks[0].ext_size, 0);
+}
+
+/* libfdisk's DOS label holds 60 partitions: the 61st is an error. */
+static void test_msdos_too_many(void **state)
+{
+	_cleanup_strbuf_ struct strbuf ks = STRBUF_INIT;
+	for (int i = 0; i < 60; i++)
+		strbuf_addf(&ks, "part /d%d --size=10\n", i);
+	strbuf_adds(&ks, "part / --grow\n");
+	struct layout_case c = { "61 partitions", strbuf_str(&ks), { MSDOS("vda", 10 * GiB) }, PART_FIRMWARE_BIOS,
+				 0, false, NULL, NULL };
+	_cleanup_(part_layout_freep) struct part_layout *l = NULL;
+	assert_int_equal(plan(&c, &l), -EINVAL);
+	assert_string_equal(last_error, "/dev/vda: an msdos partition table holds at most 60 partitions, the layout "
+					"has 61 (use GPT)");
+	/* 60 fit: 3 primary, 57 logical numbered 5…61 */
+	strbuf_reset(&ks);
+	for (int i = 0; i < 59; i++)
+		strbuf_addf(&ks, "part /d%d --size=10\n", i);
+	strbuf_adds(&ks, "part / --grow\n");
+	c.ks = strbuf_str(&ks);
+	_cleanup_(part_layout_freep) struct part_layout *l2 = NULL;
+	assert_int_equal(plan(&c, &l2), 0);
+	assert_int_equal(l2->entries[59].partno, 61);
+	assert_true(l2->entries[59].logical);
 }
 
 static void test_gpt_tail(void **state)
@@ -490,6 +535,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_msdos_extended),
+		cmocka_unit_test(test_msdos_too_many),
 		cmocka_unit_test(test_gpt_tail),
 		cmocka_unit_test(test_swap_recommended),
 		cmocka_unit_test(test_types_and_uuids),

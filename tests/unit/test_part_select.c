@@ -36,6 +36,10 @@ static struct part_probe_part sdd_parts[] = {
 	{ .name = "sdd1", .path = "/dev/sdd1", .partno = 1, .start = MiB, .size = GiB, .type = "0x83",
 	  .fs = { .fstype = "ext4", .mountpoint = "/mnt" } },
 };
+static struct part_probe_part sdh_parts[] = {
+	{ .name = "sdh1", .path = "/dev/sdh1", .partno = 1, .start = MiB, .size = GiB, .type = "0x83",
+	  .fs = { .fstype = "ext4" } },
+};
 static struct part_probe_part sdg_parts[] = {
 	{ .name = "sdg1", .path = "/dev/sdg1", .partno = 1, .start = MiB, .size = GiB, .type = "0x8e",
 	  .fs = { .fstype = "LVM2_member", .holders = holders_dm } },
@@ -52,6 +56,7 @@ static struct part_probe_disk all_disks[] = {
 	D("sdf", 8 * GiB, .installer_media = true),
 	{ .name = "loop0", .path = "/dev/loop0", .size = 4 * GiB, .sector_size = 512, .transport = "loop" },
 	D("sdg", 10 * GiB, .pttype = "dos", .parts = sdg_parts, .n_parts = 1),
+	D("sdh", 10 * GiB, .pttype = "sun", .parts = sdh_parts, .n_parts = 1),
 };
 
 /* A probe holding the named disks of all_disks, in that order. */
@@ -146,7 +151,16 @@ static const struct sel_case cases[] = {
 	  "clearpart --disklabel=sun: not a label slipway writes (use gpt or msdos)" },
 	{ "clearpart --all does not override a mount", "sdd", "clearpart --all --drives=sdd\nzerombr\n", -EBUSY,
 	  "storage: /dev/sdd: refusing to use this disk: /dev/sdd1 is mounted on /mnt" },
-	{ "clearpart --linux --initlabel empties and relabels", "sdg", "", -ENODEV, NULL },
+	{ "a disk held by dm is no implicit candidate either", "sdg", "", -ENODEV,
+	  "storage: no disk to install on: /dev/sdg1 is held by dm-0 (device-mapper or md)" },
+	{ "clearpart --drives names an ignored disk", "sda sdb", "ignoredisk --drives=sda\nclearpart --all --drives=sda\n",
+	  -EINVAL, "clearpart --drives=sda: sda is ignored by ignoredisk --drives" },
+	{ "--ondisk names an ignored disk", "sda sdb", "ignoredisk --drives=sda\npart / --ondisk=sda\n", -EINVAL,
+	  "part --ondisk=sda: sda is ignored by ignoredisk --drives" },
+	{ "partitions kept in a table slipway does not write", "sdh", "", -EINVAL,
+	  "storage: /dev/sdh: partitions would be kept in a sun partition table, which slipway does not write; add "
+	  "`clearpart --all`" },
+	{ "that table is relabelled by clearpart --all", "sdh", "clearpart --all\n", 0, "sdh:gpt:new" },
 };
 
 static void test_selection(void **state)
