@@ -62,6 +62,7 @@ static int write_tables(struct part_plan *p)
 				partnos[n++] = l->entries[i].partno;
 		if ((r = part_wait_partitions(p->disk_dev[d], partnos, n, PARTITION_TIMEOUT_MS)) < 0)
 			return r;
+		(void)part_udev_settle();
 		for (size_t i = 0; i < l->n_entries; i++)
 			if (l->entries[i].disk == d)
 				p->part_dev[i] = part_partition_node(p->disk_dev[d], l->entries[i].partno);
@@ -87,6 +88,7 @@ static int prepare_entry(struct part_plan *p, size_t i, struct teardown *td)
 		return r;
 	_cleanup_free_ char *what = xasprintf("close LUKS %s", e->luks.mapper);
 	teardown_push(td, what, part_luks_close, xstrdup(e->luks.mapper), free);
+	(void)part_udev_settle(); /* the mapping's node and links */
 	p->fs_dev[i] = xasprintf("/dev/mapper/%s", e->luks.mapper);
 	return 0;
 }
@@ -149,6 +151,7 @@ int part_apply(struct part_plan *p, const char *sysroot, struct teardown *td, co
 			return r;
 	}
 	event_progress(l->n_entries, l->n_entries, "items", "filesystems made");
+	(void)part_udev_settle(); /* its probes of the new filesystems are done before they are mounted */
 	return mount_all(p, sysroot, td, o);
 }
 

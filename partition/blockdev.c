@@ -1,9 +1,12 @@
 /* Block device plumbing for apply: loop devices over image files, partition
- * nodes (no udev: wait on sysfs, mknod what devtmpfs did not make), and
+ * nodes (uevents and sysfs, mknod what devtmpfs did not make; udev settle), and
  * wiping old signatures with libblkid. */
 #include <blkid.h>
 #include <fcntl.h>
 #include <linux/loop.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -11,6 +14,7 @@
 
 #include "blockdev.h"
 #include "event.h"
+#include "run.h"
 
 char *part_partition_node(const char *disk_dev, unsigned partno)
 {
@@ -139,30 +143,88 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* The kernel publishes a partition in sysfs as soon as it parsed the table;
- * udev (absent here) would then make /dev nodes. We poll sysfs until every
- * partition is there, then make the nodes ourselves when missing. */
+/* The kernel's uevents (what udevd listens to). Opened before sysfs is
+ * looked at, so an "add" that comes after the look is never missed. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Waits for the next uevent (or, without the socket, a short interval) and
+ * drains what arrived; false once the deadline has passed. */
+static bool wait_uevent(int fd, uint64_t deadline)
+{
+	uint64_t now = now_ms();
+	char buf[8192];
+
+	if (now >= deadline)
+		return false;
+	if (fd < 0) {
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+		return true;
+	}
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, (int)(deadline - now)) > 0)
+		while (recv(fd, buf, sizeof(buf), 0) > 0)
+			;
+	return true;
+}
+
+/* The kernel publishes a partition in sysfs when it has parsed the table
+ * (BLKRRPART, BLKPG and loop partition scans are synchronous, so normally
+ * all are there at once) and announces it with a uevent; udev may be
+ * absent, so the /dev nodes devtmpfs did not make are made here. */
 int part_wait_partitions(const char *disk_dev, const unsigned *partnos, size_t n, unsigned timeout_ms)
 {
 	const char *disk = strrchr(disk_dev, '/') ? strrchr(disk_dev, '/') + 1 : disk_dev;
 	uint64_t deadline = now_ms() + timeout_ms;
+	_cleanup_close_ int ue = uevent_socket();
 
+	if (ue < 0)
+		log_debug("storage: no uevent socket (%s); polling sysfs", strerror(-ue));
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *node = part_partition_node(disk_dev, partnos[i]);
 		const char *name = strrchr(node, '/') + 1;
 		_cleanup_free_ char *sysdir = xasprintf("/sys/class/block/%s/%s", disk, name);
 		dev_t devno;
-		while (read_devno(sysdir, &devno) < 0) {
-			if (now_ms() > deadline)
+		while (read_devno(sysdir, &devno) < 0)
+			if (!wait_uevent(ue, deadline))
 				return log_error_errno(ETIMEDOUT, "storage: %s did not appear after the partition table "
 								  "was written (%u ms)", node, timeout_ms);
-			/* a poll interval, not a synchronisation guess */
-			nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
-		}
 		int r = ensure_node(node, devno);
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* Where udevd runs (the installer media), its workers open every new
+ * partition, LUKS mapping and filesystem to probe it and make the
+ * /dev/disk links; wait until it has handled all events, as Anaconda does
+ * with `udevadm settle`. Without udevd there is nothing to wait for. */
+int part_udev_settle(void)
+{
+	if (access("/run/udev/control", F_OK) < 0)
+		return 0;
+	_cleanup_free_ char *udevadm = run_find_program("udevadm");
+	if (!udevadm)
+		return log_debug("storage: udevd runs but there is no udevadm; not waiting for it"), 0;
+	char *argv[] = { udevadm, "settle", "--timeout=60", NULL };
+	int r = run_argv(argv, &(struct run_opts){ .quiet = true, .log_fd = -1 });
+	if (r != 0)
+		log_warning("storage: udevadm settle did not finish (status %d); going on", r);
+	else
+		log_info("storage: udev settled");
 	return 0;
 }
 

@@ -20,6 +20,8 @@ void part_loop_free(void *data);
 /* "/dev/sda" 1 → "/dev/sda1"; "/dev/loop0" 1 → "/dev/loop0p1". */
 char *part_partition_node(const char *disk_dev, unsigned partno);
 int part_wait_partitions(const char *disk_dev, const unsigned *partnos, size_t n, unsigned timeout_ms);
+/* udevadm settle when udevd runs; never fails the install. */
+int part_udev_settle(void);
 /* Erases every signature libblkid finds (wipefs -a); fd may be -1.
  * Returns the number wiped or -errno. */
 int part_wipe_signatures(const char *dev, int fd);

@@ -3,7 +3,8 @@
 # vm-run, the storage apply writes a LUKS2 root + LUKS2 swap + /boot + a vfat
 # ESP on /dev/vda; crypttab is right, the volume opens with the passphrase and
 # not without it, and teardown leaves no mapping and no mount — after success
-# and after a forced failure.
+# and after a forced failure; and with udevd running, slipway waits for it to
+# settle (tables, mappings, mkfs) and nothing races it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -60,6 +61,20 @@ grep -qE "^UUID=$fsuuid +/ +xfs" /tmp/c/etc/fstab && ok "fstab mounts root by th
 umount /tmp/c; cryptsetup close check
 esp=$(blkid -t TYPE=vfat -o device | head -1)
 mkdir -p /tmp/e && mount "$esp" /tmp/e && ok "the ESP mounts as vfat" && umount /tmp/e || bad "ESP mount"
+# with udevd running (as on the installer media) slipway waits for it to
+# settle after the tables, the mappings and mkfs, and nothing races it
+if /lib/systemd/systemd-udevd --daemon 2>$w/udevd.err; then
+	udevadm trigger --action=add >/dev/null 2>&1; udevadm settle --timeout=60
+	$drv disk $w/luks.ks /tmp/sysroot >$w/udev.out 2>&1; rc=$?
+	[ $rc = 0 ] && ok "apply with udevd running" || { bad "apply with udevd: exit $rc"; tail -20 $w/udev.out; }
+	n=$(grep -c 'storage: udev settled' $w/udev.out)
+	[ "$n" -ge 3 ] && ok "waited for udev $n times" || bad "udev settle ran $n times, expected >= 3"
+	espuuid=$(blkid -t TYPE=vfat -s UUID -o value | head -1)
+	[ -L /dev/disk/by-uuid/$espuuid ] && ok "udev made /dev/disk/by-uuid/$espuuid" || bad "no by-uuid link for the ESP"
+	check_clean "after success with udevd"
+else
+	bad "systemd-udevd does not start in the VM: $(cat $w/udevd.err)"
+fi
 echo "inside: $fails failures"
 exit $fails
 INSIDE
