@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "boot-internal.h"
+#include "fault.h"
 
 static int write_all(int fd, const char *buf, size_t n)
 {
@@ -29,6 +30,8 @@ int boot_write_file(const char *root, const char *rel, const char *text, mode_t 
 	*strrchr(dir, '/') = '\0';
 	if ((r = mkdir_p(dir, 0755)) < 0)
 		return log_error_errno(r, "bootloader: cannot create %s: %m", dir);
+	if ((r = fault_inject("write")) < 0)
+		return log_error_errno(r, "bootloader: cannot write %s: %m", path);
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return log_error_errno(errno, "bootloader: cannot write %s: %m", path);

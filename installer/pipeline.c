@@ -18,6 +18,7 @@
 #include "strbuf.h"
 #include "system/sysconf.h"
 #include "teardown.h"
+#include "fault.h"
 
 #define SYSROOT "/mnt/sysroot"
 
@@ -81,6 +82,8 @@ static int write_file(const char *root, const char *rel, const char *text, mode_
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	size_t n = strlen(text);
 
+	if (fault_inject("write") < 0)
+		return log_error_errno(EIO, "cannot write %s: %m", path);
 	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fchmod(fd, mode) < 0)
 		return log_error_errno(errno, "cannot write %s: %m", path);
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "blockdev.h"
 #include "event.h"
+#include "fault.h"
 #include "run.h"
 
 char *part_partition_node(const char *disk_dev, unsigned partno)
@@ -81,7 +82,7 @@ int part_loop_attach(const char *file, unsigned sector_size, struct part_loop **
 {
 	_cleanup_close_ int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	_cleanup_close_ int ffd = open(file, O_RDWR | O_CLOEXEC);
-	int r = -EBUSY;
+	int r = fault_inject("loop") ?: -EBUSY;
 
 	if (ctl < 0)
 		return log_error_errno(errno, "storage: cannot open /dev/loop-control: %m");

@@ -5,6 +5,7 @@
 
 #include "blockdev.h"
 #include "event.h"
+#include "fault.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct crypt_device *, crypt_free)
 
@@ -69,6 +70,8 @@ int part_luks_format(const char *dev, const struct part_luks *l)
 	crypt_set_log_callback(cd, luks_log, NULL);
 	if ((r = set_pbkdf(cd, l, type)) < 0)
 		return log_error_errno(r, "storage: %s: the PBKDF settings (%s) were refused: %m", dev, l->pbkdf);
+	if ((r = fault_inject("crypt")) < 0)
+		return log_error_errno(r, "storage: %s: cannot format as %s (%s): %m", dev, l->version, l->cipher);
 	if ((r = crypt_format(cd, type, cipher, mode, l->uuid, NULL, key_bytes, NULL)) < 0)
 		return log_error_errno(r, "storage: %s: cannot format as %s (%s): %m", dev, l->version, l->cipher);
 	r = crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0, l->passphrase, strlen(l->passphrase));

@@ -6,6 +6,7 @@
 #include "blockdev.h"
 #include "event.h"
 #include "part.h"
+#include "fault.h"
 
 static int cmp_mount(const void *x, const void *y)
 {
@@ -74,17 +75,20 @@ static int write_file(const char *dir, const char *name, const struct strbuf *sb
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
 	_cleanup_free_ char *tmp = xasprintf("%s.slipway-tmp", path);
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	_cleanup_close_ int fd = -1;
+	int r;
 
-	if (fd < 0)
+	if ((r = fault_inject("write")) < 0)
+		return log_error_errno(r, "storage: cannot write %s: %m", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) < 0)
 		return log_error_errno(errno, "storage: cannot create %s: %m", tmp);
 	if (write(fd, sb->buf, sb->len) != (ssize_t)sb->len || fsync(fd) < 0) {
-		int r = -errno;
+		r = errno ? -errno : -EIO;
 		unlink(tmp);
-		return log_error_errno(r ? r : -EIO, "storage: cannot write %s: %m", tmp);
+		return log_error_errno(r, "storage: cannot write %s: %m", tmp);
 	}
 	if (rename(tmp, path) < 0) {
-		int r = -errno;
+		r = -errno;
 		unlink(tmp);
 		return log_error_errno(r, "storage: cannot rename %s: %m", tmp);
 	}

@@ -4,6 +4,7 @@
 #include "event.h"
 #include "run.h"
 #include "strv.h"
+#include "fault.h"
 
 char **part_mkfs_argv(const struct part_entry *e, const char *dev)
 {
@@ -60,5 +61,8 @@ int part_mkfs(const struct part_entry *e, const char *dev)
 	if (!argv)
 		return log_error_errno(EINVAL, "storage: %s: no mkfs for %s", dev, e->fstype);
 	log_info("storage: making %s on %s%s%s", e->fstype, dev, e->mountpoint ? " for " : "", strempty(e->mountpoint));
+	int r = fault_inject("mkfs");
+	if (r < 0)
+		return log_error_errno(r, "storage: mkfs.%s on %s failed: %m", e->fstype, dev);
 	return run_checked(argv, &(struct run_opts){ .out = &out, .quiet = true, .log_fd = -1 });
 }

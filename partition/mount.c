@@ -9,6 +9,7 @@
 #include "mount.h"
 #include "run.h"
 #include "teardown.h"
+#include "fault.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct libmnt_context *, mnt_free_context)
 
@@ -67,6 +68,8 @@ int part_mount_at(const char *src, const char *target, const char *fstype, const
 
 	if ((r = mkdir_p(target, 0755)) < 0)
 		return log_error_errno(r, "storage: cannot create %s: %m", target);
+	if ((r = fault_inject("mount")) < 0)
+		return log_error_errno(r, "storage: cannot mount %s on %s: %m", src, target);
 	if ((r = mount_one(src, target, fstype, options)) < 0)
 		return r;
 	_cleanup_free_ char *what = xasprintf("umount %s", target);

@@ -10,6 +10,7 @@
 
 #include "blockdev.h"
 #include "event.h"
+#include "fault.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct fdisk_context *, fdisk_unref_context)
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct fdisk_partition *, fdisk_unref_partition)
@@ -213,6 +214,8 @@ int part_table_write(const struct part_layout *l, size_t di, const char *dev)
 		if ((r = add_entry(c, d, e)) < 0)
 			return r;
 	}
+	if ((r = fault_inject("table")) < 0)
+		return log_error_errno(r, "storage: %s: cannot write the partition table: %m", dev);
 	if ((r = fdisk_write_disklabel(c)) < 0)
 		return log_error_errno(r, "storage: %s: cannot write the partition table: %m", dev);
 	log_info("storage: %s: %s partition table written", dev, part_table_to_string(d->table));

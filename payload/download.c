@@ -5,6 +5,7 @@
 #include <solv/chksum.h>
 
 #include "payload-internal.h"
+#include "fault.h"
 
 static char *pkg_cache_dir(const struct payload_plan *p, const struct payload_repo *r)
 {
@@ -24,6 +25,8 @@ static int check_local(struct payload_pkg *k)
 	int r;
 
 	k->path = xasprintf("%s/%s", k->repo->local_dir, k->location);
+	if ((r = fault_inject("download")) < 0)
+		return log_error_errno(r, "%s (repo %s): cannot read %s: %m", k->nevra, k->repo->id, k->path);
 	if (!k->chksum_type)
 		return log_error("%s (repo %s): the metadata has no checksum for it", k->nevra,
 				 k->repo->id),

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "payload-internal.h"
+#include "fault.h"
 
 struct xfer_state {
 	CURL *easy;
@@ -132,6 +133,8 @@ static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned r
 	int r;
 
 	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (cc == CURLE_OK && fault_inject("download") < 0)
+		cc = CURLE_RECV_ERROR; /* as if the connection broke at the end */
 	if (cc == CURLE_OK) {
 		if (x->chksum_type &&
 		    (r = payload_verify_checksum(s->part, x->chksum_type, x->chksum)) < 0) {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "payload-internal.h"
+#include "fault.h"
 
 struct notify {
 	struct payload_plan *p;
@@ -74,7 +75,7 @@ static void *notify_cb(const void *h, const rpmCallbackType what, const rpm_loff
 
 	switch (what) {
 	case RPMCALLBACK_INST_OPEN_FILE:
-		n->fd = Fopen(k->path, "r.ufdio");
+		n->fd = fault_inject("rpm") < 0 ? NULL : Fopen(k->path, "r.ufdio");
 		if (!n->fd || Ferror(n->fd)) {
 			log_error("%s: cannot open %s", k->nevra, k->path);
 			if (n->fd)
@@ -102,6 +103,8 @@ static void *notify_cb(const void *h, const rpmCallbackType what, const rpm_loff
 		}
 		break;
 	case RPMCALLBACK_SCRIPT_ERROR: on_script_error(n, h, amount, total); break;
+	/* an injected failure counts as a fatal one (the scriptlet itself ran fine) */
+	case RPMCALLBACK_SCRIPT_STOP: if (fault_inject("scriptlet") < 0) on_script_error(n, h, amount, RPMRC_FAIL); break;
 	case RPMCALLBACK_UNPACK_ERROR:
 	case RPMCALLBACK_CPIO_ERROR:
 		n->fatal++;

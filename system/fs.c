@@ -6,6 +6,7 @@
 
 #include "fs.h"
 #include "sysconf-internal.h"
+#include "fault.h"
 
 char *sysconf_path(const char *root, const char *path)
 {
@@ -65,6 +66,8 @@ int sysconf_write_file_full(const char *root, const char *path, const char *data
 
 	if ((r = parent_dir(root, path)) < 0)
 		return r;
+	if ((r = fault_inject("write")) < 0)
+		return log_error_errno(r, "system: cannot write %s: %m", p);
 	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return log_error_errno(errno, "system: cannot create a temporary file for %s: %m",

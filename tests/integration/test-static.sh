@@ -35,6 +35,9 @@ size=$(stat -c %s "$bin")
 [ "$size" -le $((16 * 1024 * 1024)) ] || fail "size $size > 16 MiB"
 [ -z "$(readelf -S "$bin" | grep -E '\.(debug_info|symtab)')" ] || fail "not stripped"
 
+# fault injection (common/fault.h) is compiled out of the release binary
+grep -q SLIPWAY_FAULT "$bin" && fail "the static binary reads SLIPWAY_FAULT (fault injection must be compiled out)"
+
 out=$("$bin" version)
 expect_contains "version" "slipway " "$out"
 expect_contains "version" "(statically linked)" "$out"
