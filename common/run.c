@@ -81,6 +81,20 @@ struct pump {
 	enum log_level level;
 };
 
+static void copy_line(const struct run_opts *o, const char *line, size_t n)
+{
+	_cleanup_free_ char *raw = xstrndup(line, n);
+	_cleanup_free_ char *text = secret_redact(raw);
+	size_t len = strlen(text);
+	for (int i = 0; i < 2; i++) {
+		int fd = i == 0 ? o->log_fd : o->log_fd2;
+		if (fd > 0) {
+			(void)!write(fd, text, len);
+			(void)!write(fd, "\n", 1);
+		}
+	}
+}
+
 static void pump_flush_line(struct pump *p, const struct run_opts *o, const char *name, bool all)
 {
 	char *nl;
@@ -91,10 +105,8 @@ static void pump_flush_line(struct pump *p, const struct run_opts *o, const char
 		size_t n = nl ? (size_t)(nl - p->line.buf) : p->line.len;
 		if (!p->capture)
 			log_full(p->level, 0, "%s: %.*s", name, (int)n, p->line.buf);
-		if (o->log_fd >= 0) {
-			(void)!write(o->log_fd, p->line.buf, n);
-			(void)!write(o->log_fd, "\n", 1);
-		}
+		if (o->log_fd > 0 || o->log_fd2 > 0)
+			copy_line(o, p->line.buf, n);
 		size_t skip = nl ? n + 1 : n;
 		memmove(p->line.buf, p->line.buf + skip, p->line.len - skip + 1);
 		p->line.len -= skip;
@@ -112,7 +124,7 @@ static int pump_read(struct pump *p, const struct run_opts *o, const char *name)
 		return 0;
 	if (p->capture)
 		strbuf_add(p->capture, buf, (size_t)n);
-	if (!p->capture || o->log_fd >= 0) {
+	if (!p->capture || o->log_fd > 0 || o->log_fd2 > 0) {
 		strbuf_add(&p->line, buf, (size_t)n);
 		pump_flush_line(p, o, name, false);
 	}
@@ -214,7 +226,7 @@ int run_argv(char *const *argv, const struct run_opts *o)
 			  .level = o->quiet ? LVL_DEBUG : LVL_INFO },
 		};
 		pout[0] = perr[0] = -1;
-		r = pump_all(TAKE_FD(pin[1]), pumps, o, argv[0]);
+		r = pump_all(TAKE_FD(pin[1]), pumps, o, o->name ? o->name : argv[0]);
 		strbuf_release(&pumps[0].line);
 		strbuf_release(&pumps[1].line);
 	}

@@ -18,7 +18,10 @@ struct run_opts {
 	struct strbuf *err;       /* capture stderr here instead of logging it */
 	bool quiet;               /* log output at debug level only (default: info) */
 	bool inherit_stdio;       /* interactive: the child gets our terminal */
-	int log_fd;               /* also copy every output line to this fd (>= 0) */
+	/* > 0: also copy every output line (stdout and stderr, secrets
+	 * redacted) to these fds; 0 (stdin, never a log) or -1 means none. */
+	int log_fd, log_fd2;
+	const char *name;         /* label of logged lines (default: argv[0]) */
 };
 
 /* Runs argv[0] (searched in PATH, or the root's PATH when chrooting) and

@@ -187,8 +187,10 @@ static void include_file(struct reader *r, const char *kw, const char *arg)
 	}
 	r->includes++;
 	if (read_input(path, &text, &err) < 0) {
+		/* A warning even with --strict: the load after %pre decides. */
 		if (p->opts && p->opts->allow_missing_include && streq(kw, "%include"))
-			ks_warning(p, "cannot read %s: %s (a %%pre script may create it)", path, err);
+			ks_diags_add(p->diags, LVL_WARNING, &p->loc, p->cmdname,
+				     "cannot read %s: %s (a %%pre script may create it)", path, err);
 		else
 			ks_error(p, "cannot read %s: %s", path, err);
 		return;

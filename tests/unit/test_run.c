@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 
 #include "event.h"
 #include "run.h"
@@ -103,6 +104,57 @@ static void test_output_logged(void **state)
 	strbuf_release(&c.text);
 }
 
+static void read_fd(int fd, struct strbuf *sb)
+{
+	char buf[256];
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(sb, buf, (size_t)n);
+}
+
+/* Both log fds get every line of stdout and stderr, secrets redacted; the
+ * logged lines carry the label; a zero-initialised log_fd is no log. */
+static void test_log_fds(void **state)
+{
+	struct capture_sink c = { .base = { .emit = capture_emit, .max_level = LVL_DEBUG } };
+	char a[] = "/tmp/slipway-test-run-a-XXXXXX", b[] = "/tmp/slipway-test-run-b-XXXXXX";
+	_cleanup_close_ int fa = mkstemp(a), fb = mkstemp(b);
+	char *argv[] = { "sh", "-c", "echo out hunter22; echo err >&2", NULL };
+	struct strbuf got = STRBUF_INIT;
+
+	assert_true(fa > 0 && fb > 0);
+	unlink(a), unlink(b);
+	secret_register("hunter22");
+	event_sink_add(&c.base);
+	struct run_opts o = { .log_fd = fa, .log_fd2 = fb, .name = "%post ks.cfg:3" };
+	assert_int_equal(run_argv(argv, &o), 0);
+	event_sinks_close();
+	assert_non_null(strstr(c.text.buf, "%post ks.cfg:3: out [redacted]\n"));
+	assert_non_null(strstr(c.text.buf, "%post ks.cfg:3: err\n"));
+	for (int i = 0; i < 2; i++) {
+		strbuf_reset(&got);
+		read_fd(i ? fb : fa, &got);
+		assert_non_null(strstr(strbuf_str(&got), "out [redacted]\n"));
+		assert_non_null(strstr(strbuf_str(&got), "err\n"));
+		assert_null(strstr(strbuf_str(&got), "hunter22"));
+	}
+	secrets_forget();
+	/* Zero-initialised options log nowhere: fd 0 (here a pipe) gets nothing. */
+	int p[2], saved = dup(0);
+	char byte;
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	dup2(p[1], 0);
+	assert_int_equal(run_argv(argv, &(struct run_opts){ .quiet = true }), 0);
+	dup2(saved, 0);
+	close(saved), close(p[1]);
+	assert_int_equal(read(p[0], &byte, 1), 0);
+	close(p[0]);
+	strbuf_release(&got);
+	strbuf_release(&c.text);
+}
+
 static void test_argv_to_string(void **state)
 {
 	char *argv[] = { "mkfs.ext4", "-L", "my root", "/dev/loop0p3", NULL };
@@ -122,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_stdin_secret),
 		cmocka_unit_test(test_clean_env),
 		cmocka_unit_test(test_output_logged),
+		cmocka_unit_test(test_log_fds),
 		cmocka_unit_test(test_argv_to_string),
 	};
 	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
