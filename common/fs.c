@@ -1,4 +1,5 @@
 /* Directory trees and the API filesystems inside a target. */
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -20,6 +21,23 @@ int mkdir_p(const char *path, mode_t mode)
 			*s = '/';
 		}
 	return mkdir(p, mode) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+int file_write(const char *path, const char *data, size_t len, mode_t mode)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+
+	if (fd < 0 || fchmod(fd, mode) < 0)
+		return -errno;
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		data += n, len -= (size_t)n;
+	}
+	return close(TAKE_FD(fd)) < 0 ? -errno : 0;
 }
 
 static int umount_detach(void *data)

@@ -9,6 +9,9 @@ struct teardown;
 
 /* mkdir -p: creates every missing component. Returns 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
+/* Creates or truncates path with exactly mode and writes len bytes of data.
+ * Returns 0 or -errno. */
+int file_write(const char *path, const char *data, size_t len, mode_t mode);
 /* Binds /dev /proc /sys /run recursively into root (as slave mounts, so
  * nothing propagates back), each pushed on td as "umount ROOT/DIR".
  * *n_bound counts the binds made, also on failure. */

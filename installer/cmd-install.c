@@ -4,12 +4,13 @@
 
 #include "commands.h"
 #include "event.h"
+#include "finish.h"
 #include "kickstart/ks.h"
+#include "pipeline.h"
 #include "plan.h"
+#include "scripts.h"
 #include "size.h"
 #include "strv.h"
-#include "pipeline.h"
-#include <signal.h>
 #include "ui/progress.h"
 
 struct install_opts {
@@ -20,6 +21,7 @@ struct install_opts {
 	const char *log_path;
 	bool dry_run, yes, strict, verbose, nogpgcheck;
 	char **gpgkeys;
+	char *root; /* --root DIR made absolute: it is ANA_INSTALL_PATH */
 };
 
 static void install_usage(FILE *f)
@@ -122,7 +124,11 @@ static int parse_install_args(int argc, char **argv, struct install_opts *o)
 		return log_error("install: --progress: unknown mode \"%s\" (text, json, none)",
 				 o->progress), -EINVAL;
 	o->target.kind = image ? TARGET_IMAGE : root ? TARGET_DIR : TARGET_DISKS;
-	o->target.path = (char *)(image ? image : root);
+	if (root) {
+		_cleanup_free_ char *cwd = root[0] == '/' ? NULL : getcwd(NULL, 0);
+		o->root = root[0] == '/' ? xstrdup(root) : xasprintf("%s/%s", strempty(cwd), root);
+	}
+	o->target.path = image ? (char *)image : o->root;
 	if (format) {
 		if ((r = image_format_from_string(format)) < 0)
 			return log_error("install: --format: unknown format \"%s\" (raw, vhd, qcow2)",
@@ -164,6 +170,7 @@ static int setup_sinks(const struct install_opts *o)
 static void install_opts_done(struct install_opts *o)
 {
 	strv_free(o->gpgkeys);
+	free(o->root);
 }
 
 /* The plan goes to stdout for people (`--dry-run > plan.txt`); in JSON mode
@@ -184,26 +191,6 @@ static void print_plan(const struct plan *plan, bool verbose, bool json)
 		fputs(strbuf_str(&text), stdout);
 	event_stage_end("plan", 0);
 	strbuf_release(&text);
-}
-
-/* What the kickstart or the command line asks for and slipway cannot do yet
- * stops the install before anything is written, never silently skipped. */
-static int refuse_unimplemented(const struct install_opts *o, const struct ks *ks)
-{
-	if (ks->script.n > 0)
-		return log_error("%s:%u: kickstart scripts (%%pre, %%post, %%onerror…) are not run by "
-				 "this version of slipway yet; nothing was written",
-				 ks->script.v[0]->loc.file, ks->script.v[0]->loc.line), -EOPNOTSUPP;
-	if (o->finish != FINISH_DEFAULT && o->finish != FINISH_EXIT)
-		return log_error("install: --finish %s is not implemented yet; nothing was written",
-				 inst_finish_to_string(o->finish)), -EOPNOTSUPP;
-	if (ks->slipway.finish == KS_SLIPWAY_FINISH_SHELL)
-		return log_error("%s:%u: %%addon org_slipway: finish shell is not implemented yet; "
-				 "nothing was written", ks->slipway.loc.file, ks->slipway.loc.line), -EOPNOTSUPP;
-	if (ks->finish)
-		log_warning("%s:%u: %s: finish actions are not implemented yet; slipway exits when done",
-			    ks->finish->loc.file, ks->finish->loc.line, ks_finish_to_string(ks->finish->action));
-	return 0;
 }
 
 static int plan_exit_code(int r)
@@ -232,13 +219,117 @@ static char *default_log(void)
 	return xstrdup(tmpl);
 }
 
+/* Before %pre ran, a missing %include is a warning (%pre may write it, as in
+ * Anaconda's first parse); after, an error. Diagnostics are the caller's. */
+static int load_ks(const struct install_opts *o, bool before_pre, struct ks **ret, struct ks_diags *d)
+{
+	struct ks_load_opts lo = { .strict = o->strict, .allow_missing_include = before_pre };
+	int r = ks_check_file(o->ks_path, &lo, ret, d);
+
+	if (r < 0 && r != -EINVAL)
+		log_error_errno(r, "%s: %m", o->ks_path);
+	return r;
+}
+
+static int load_ks_printed(const struct install_opts *o, bool before_pre, struct ks **ret)
+{
+	struct ks_diags d = {};
+	int r = load_ks(o, before_pre, ret, &d);
+
+	ks_diags_print(&d, stderr);
+	ks_diags_free(&d);
+	return r;
+}
+
+/* What a real install keeps from its first %pre script on. */
+struct install_run {
+	char *log;     /* the default log, when there is no --log */
+	char *workdir; /* the scripts' host directory */
+	struct inst_scripts_ctx sc;
+};
+
+static void install_run_done(struct install_run *run)
+{
+	inst_scripts_workdir_remove(run->workdir);
+	free(run->workdir);
+	free(run->log);
+}
+
+/* Once the kickstart is known to be valid: the log (so that %pre's output
+ * is in it), the scripts' directory, the namespace. */
+static int start_run(struct install_opts *o, struct install_run *run)
+{
+	if (!o->log_path)
+		o->log_path = run->log = default_log();
+	if (inst_scripts_workdir_new(&run->workdir) < 0 || inst_pipeline_prepare() < 0)
+		return -EIO;
+	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir };
+	return 0;
+}
+
+/* %pre: in slipway's namespace, before the plan. Returns an exit code or -1 to go on. */
+static int run_pre(const struct ks *ks, const struct inst_scripts_ctx *sc)
+{
+	int r;
+
+	if (inst_scripts_count(ks, KS_SCRIPT_PRE) == 0)
+		return -1;
+	event_stage_begin("pre", "%pre scripts");
+	r = inst_scripts_run(ks, KS_SCRIPT_PRE, sc);
+	event_stage_end("pre", r);
+	if (inst_pipeline_signal())
+		return log_error("interrupted by signal %d during %%pre", inst_pipeline_signal()),
+		       128 + inst_pipeline_signal();
+	if (r < 0) {
+		inst_scripts_run_onerror(ks, sc);
+		log_error("install failed in %%pre; nothing was written to the target");
+		return EXIT_FAILED;
+	}
+	return -1;
+}
+
+/* The kickstart, with %pre run in between the two loads of a real install.
+ * Returns an exit code, or -1 with *ret set. */
+static int prepare_ks(struct install_opts *o, struct install_run *run, struct ks **ret)
+{
+	_cleanup_(ks_freep) struct ks *first = NULL;
+	struct ks_diags d = {};
+	int r;
+
+	r = load_ks(o, true, &first, &d);
+	bool has_pre = r >= 0 && inst_scripts_count(first, KS_SCRIPT_PRE) > 0;
+	/* Shown when nothing else will show them: errors, or a dry run that
+	 * keeps this first load (it runs no %pre). */
+	if (r < 0 || (o->dry_run && has_pre))
+		ks_diags_print(&d, stderr);
+	ks_diags_free(&d);
+	if (r < 0)
+		return EXIT_USAGE;
+	if (inst_finish_check(inst_finish_requested(first, o->finish)) < 0)
+		return EXIT_USAGE;
+	if (o->dry_run && has_pre) {
+		*ret = TAKE_PTR(first);
+		return -1;
+	}
+	if (!o->dry_run) {
+		if (start_run(o, run) < 0)
+			return EXIT_FAILED;
+		if ((r = run_pre(first, &run->sc)) >= 0)
+			return r;
+	}
+	if (load_ks_printed(o, false, ret) < 0)
+		return EXIT_USAGE;
+	if (inst_finish_check(inst_finish_requested(*ret, o->finish)) < 0)
+		return EXIT_USAGE;
+	return -1;
+}
+
 int inst_cmd_install(int argc, char **argv)
 {
 	_cleanup_(install_opts_done) struct install_opts o = {};
 	_cleanup_(ks_freep) struct ks *ks = NULL;
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
-	_cleanup_free_ char *log = NULL;
-	struct ks_diags diags = {};
+	_cleanup_(install_run_done) struct install_run run = {};
 	int r;
 
 	r = parse_install_args(argc, argv, &o);
@@ -246,29 +337,22 @@ int inst_cmd_install(int argc, char **argv)
 		return r > 0 ? EXIT_DONE : EXIT_USAGE;
 	if ((r = setup_sinks(&o)) < 0)
 		return EXIT_USAGE;
+	if ((r = prepare_ks(&o, &run, &ks)) >= 0)
+		return r;
 
-	struct ks_load_opts lo = { .strict = o.strict };
-	r = ks_check_file(o.ks_path, &lo, &ks, &diags);
-	ks_diags_print(&diags, stderr);
-	ks_diags_free(&diags);
-	if (r == -EINVAL)
-		return EXIT_USAGE;
-	if (r < 0)
-		return log_error_errno(r, "%s: %m", o.ks_path), EXIT_USAGE;
-
-	struct inst_plan_args pa = { .finish = o.finish, .nogpgcheck = o.nogpgcheck, .gpgkeys = o.gpgkeys };
+	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .nogpgcheck = o.nogpgcheck,
+				     .gpgkeys = o.gpgkeys };
 	r = inst_plan_new(ks, o.ks_path, &o.target, &pa, &plan);
-	if (r < 0)
+	if (r < 0) {
+		if (!o.dry_run && plan_exit_code(r) == EXIT_FAILED)
+			inst_scripts_run_onerror(ks, &run.sc);
 		return plan_exit_code(r);
+	}
 	print_plan(plan, o.verbose, o.progress && streq(o.progress, "json"));
 	if (o.dry_run)
 		return EXIT_DONE;
-	if ((r = refuse_unimplemented(&o, ks)) < 0)
-		return EXIT_FAILED;
 
-	if (!o.log_path)
-		o.log_path = log = default_log();
-	struct inst_run_opts ro = { .yes = o.yes, .log = o.log_path };
+	struct inst_run_opts ro = { .yes = o.yes, .log = o.log_path, .workdir = run.workdir };
 	r = inst_pipeline_run(plan, &ro);
 	if (r == -ECANCELED)
 		return EXIT_REFUSED;
@@ -281,5 +365,5 @@ int inst_cmd_install(int argc, char **argv)
 		log_info("%s: installed", plan->target.path);
 	else
 		log_info("installed; the log is in %s", o.log_path);
-	return EXIT_DONE;
+	return inst_finish_power(plan->finish) < 0 ? EXIT_FAILED : EXIT_DONE;
 }

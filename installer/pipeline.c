@@ -1,5 +1,6 @@
-/* The stage runner: download, storage, payload, configuration, logs, image
- * conversion. Runs in a private mount namespace so the target's mounts are
+/* The stage runner: download, storage, %pre-install, payload, configuration,
+ * boot loader, %post, logs, the finish shell, image conversion; %onerror on
+ * failure. Runs in a private mount namespace so the target's mounts are
  * invisible to the host and die with the process; teardown always runs. */
 #include <fcntl.h>
 #include <sched.h>
@@ -9,18 +10,18 @@
 
 #include "bootloader/boot.h"
 #include "event.h"
+#include "finish.h"
 #include "fs.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
 #include "payload/payload.h"
 #include "pipeline.h"
 #include "plan.h"
+#include "scripts.h"
 #include "strbuf.h"
 #include "system/sysconf.h"
 #include "teardown.h"
 #include "fault.h"
-
-#define SYSROOT "/mnt/sysroot"
 
 /* Set by the handler only; read at stage boundaries. */
 static volatile sig_atomic_t got_signal;
@@ -53,13 +54,19 @@ static int check_signal(const char *before)
 	return -EINTR;
 }
 
-static int private_mount_namespace(void)
+int inst_pipeline_prepare(void)
 {
+	catch_signals();
 	if (unshare(CLONE_NEWNS) < 0)
 		return log_error_errno(errno, "cannot create a mount namespace: %m");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return log_error_errno(errno, "cannot make / private in the mount namespace: %m");
 	return 0;
+}
+
+const char *inst_pipeline_target(const struct plan_target *t)
+{
+	return t->kind == TARGET_DIR ? t->path : INST_SYSROOT;
 }
 
 static int confirm_disks(const struct plan *p, const struct inst_run_opts *o)
@@ -76,23 +83,22 @@ static int confirm_disks(const struct plan *p, const struct inst_run_opts *o)
 	return 0;
 }
 
-static int write_file(const char *root, const char *rel, const char *text, mode_t mode)
+static int write_file_in(const char *root, const char *rel, const char *text, mode_t mode)
 {
 	_cleanup_free_ char *path = xasprintf("%s%s", root, rel);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	size_t n = strlen(text);
+	int r;
 
 	if (fault_inject("write") < 0)
 		return log_error_errno(EIO, "cannot write %s: %m", path);
-	if (fd < 0 || write(fd, text, n) != (ssize_t)n || fchmod(fd, mode) < 0)
-		return log_error_errno(errno, "cannot write %s: %m", path);
-	return 0;
+	r = file_write(path, text, strlen(text), mode);
+	return r < 0 ? log_error_errno(r, "cannot write %s: %m", path) : 0;
 }
 
 /* /var/log/slipway in the target: the plan, the redacted kickstart (0600)
  * and, at the very end, the install log. */
-static int write_logs(const struct plan *p, const char *root)
+static int write_logs(const struct plan *p, const struct inst_scripts_ctx *sc)
 {
+	const char *root = sc->target;
 	_cleanup_free_ char *dir = xasprintf("%s/var/log/slipway", root);
 	struct strbuf text = STRBUF_INIT;
 	int r;
@@ -100,17 +106,19 @@ static int write_logs(const struct plan *p, const char *root)
 	if ((r = mkdir_p(dir, 0700)) < 0)
 		return log_error_errno(r, "cannot create %s: %m", dir);
 	inst_plan_print(p, true, &text);
-	r = write_file(root, "/var/log/slipway/plan.txt", strbuf_str(&text), 0600);
+	r = write_file_in(root, "/var/log/slipway/plan.txt", strbuf_str(&text), 0600);
 	strbuf_reset(&text);
 	ks_write(p->ks, KS_WRITE_REDACT, &text);
 	if (r >= 0)
-		r = write_file(root, "/var/log/slipway/ks.cfg", strbuf_str(&text), 0600);
+		r = write_file_in(root, "/var/log/slipway/ks.cfg", strbuf_str(&text), 0600);
 	/* Anaconda keeps the kickstart it used in /root too (when there is one:
 	 * a minimal package set may not create it). */
 	_cleanup_free_ char *home = xasprintf("%s/root", root);
 	if (r >= 0 && access(home, F_OK) == 0)
-		r = write_file(root, "/root/slipway-ks.cfg", strbuf_str(&text), 0600);
+		r = write_file_in(root, "/root/slipway-ks.cfg", strbuf_str(&text), 0600);
 	strbuf_release(&text);
+	if (r >= 0 && sc->workdir)
+		r = inst_scripts_save_logs(sc);
 	return r;
 }
 
@@ -123,7 +131,7 @@ static int copy_install_log(const char *log, const char *root)
 		return 0;
 	r = strbuf_read_file(&text, log);
 	if (r >= 0)
-		r = write_file(root, "/var/log/slipway/install.log", strbuf_str(&text), 0600);
+		r = write_file_in(root, "/var/log/slipway/install.log", strbuf_str(&text), 0600);
 	strbuf_release(&text);
 	return r;
 }
@@ -140,16 +148,15 @@ static int copy_install_log(const char *log, const char *root)
 	})
 
 static int run_stages(struct plan *p, const struct inst_run_opts *o, struct teardown *td,
-		      const char *root)
+		      const struct inst_scripts_ctx *sc)
 {
+	const char *root = sc->target;
 	bool image = p->target.kind == TARGET_IMAGE;
 	int r;
 
 	if ((r = STAGE("download", "downloading and verifying packages", payload_download(p->payload))) < 0)
 		return r;
 	if ((r = confirm_disks(p, o)) < 0)
-		return r;
-	if ((r = private_mount_namespace()) < 0)
 		return r;
 	if (p->storage) {
 		struct part_apply_opts ao = { .stage_esp = image };
@@ -158,6 +165,9 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
 			return r;
 	} else if ((r = mkdir_p(root, 0755)) < 0)
 		return log_error_errno(r, "--root %s: %m", root);
+	if (inst_scripts_count(p->ks, KS_SCRIPT_PRE_INSTALL) > 0 &&
+	    (r = STAGE("pre-install", "%pre-install scripts", inst_scripts_run(p->ks, KS_SCRIPT_PRE_INSTALL, sc))) < 0)
+		return r;
 	if ((r = STAGE("payload", "installing packages", payload_install(p->payload, root, td))) < 0)
 		return r;
 	if (p->storage && (r = STAGE("fstab", "fstab and crypttab", part_write_config(p->storage, root))) < 0)
@@ -169,23 +179,41 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
 		return r;
 	if (p->storage && (r = STAGE("bootloader", "initramfs and boot loader", boot_install(p, root, td))) < 0)
 		return r;
-	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, root))) < 0)
+	if (inst_scripts_count(p->ks, KS_SCRIPT_POST) > 0 &&
+	    (r = STAGE("post", "%post scripts", inst_scripts_run(p->ks, KS_SCRIPT_POST, sc))) < 0)
+		return r;
+	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, sc))) < 0)
+		return r;
+	/* Before the ESP is copied in: what the operator changes there lands too. */
+	if (p->finish == FINISH_SHELL &&
+	    (r = STAGE("shell", "a shell inside the new system", inst_finish_shell(root, td))) < 0)
 		return r;
 	if (p->storage && image && (r = STAGE("esp", "the EFI system partition", part_esp_finalize(p->storage))) < 0)
 		return r;
 	return copy_install_log(o->log, root);
 }
 
+/* Anaconda runs %onerror for any failure of the install; not when the
+ * operator declined or interrupted it (their choice, not a failure). */
+static void run_onerror(const struct plan *p, const struct inst_scripts_ctx *sc, int r)
+{
+	if (r == -ECANCELED || got_signal ||
+	    inst_scripts_count(p->ks, KS_SCRIPT_ONERROR) + inst_scripts_count(p->ks, KS_SCRIPT_TRACEBACK) == 0)
+		return;
+	event_stage_begin("onerror", "%onerror scripts");
+	inst_scripts_run_onerror(p->ks, sc);
+	event_stage_end("onerror", 0);
+}
+
 int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 {
 	_cleanup_(teardown_freep) struct teardown *td = teardown_new();
-	const char *root = p->target.kind == TARGET_DIR ? p->target.path : SYSROOT;
+	struct inst_scripts_ctx sc = { .target = inst_pipeline_target(&p->target), .workdir = o->workdir, .td = td };
 	int r, t;
 
-	catch_signals();
-	r = run_stages(p, o, td, root);
-	if (r < 0 && p->ks->script.n > 0)
-		log_info("%%onerror scripts are not run yet (scripts are not implemented)");
+	r = run_stages(p, o, td, &sc);
+	if (r < 0)
+		run_onerror(p, &sc, r);
 	event_stage_begin("teardown", "unmounting and detaching");
 	t = teardown_run(td);
 	event_stage_end("teardown", t);

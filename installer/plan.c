@@ -2,10 +2,12 @@
  * payload, system and bootloader sections are filled in by their stages'
  * planners as they land; until then the plan says so instead of guessing. */
 #include "event.h"
+#include "finish.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
 #include "payload/payload.h"
 #include "plan.h"
+#include "scripts.h"
 #include "size.h"
 
 static const char *const target_names[_TARGET_MAX] = {
@@ -18,15 +20,6 @@ static const char *const format_names[_IMAGE_FORMAT_MAX] = {
 	[IMAGE_RAW] = "raw",
 	[IMAGE_VHD] = "vhd",
 	[IMAGE_QCOW2] = "qcow2",
-};
-
-static const char *const finish_names[_FINISH_MAX] = {
-	[FINISH_DEFAULT] = "default",
-	[FINISH_REBOOT] = "reboot",
-	[FINISH_POWEROFF] = "poweroff",
-	[FINISH_HALT] = "halt",
-	[FINISH_SHELL] = "shell",
-	[FINISH_EXIT] = "exit",
 };
 
 static int lookup(const char *const *table, size_t n, const char *s)
@@ -50,17 +43,6 @@ const char *image_format_to_string(enum image_format f)
 int image_format_from_string(const char *s)
 {
 	return lookup(format_names, _IMAGE_FORMAT_MAX, s);
-}
-
-const char *inst_finish_to_string(enum inst_finish f)
-{
-	return f < _FINISH_MAX ? finish_names[f] : NULL;
-}
-
-int inst_finish_from_string(const char *s)
-{
-	int r = lookup(finish_names, _FINISH_MAX, s);
-	return r == FINISH_DEFAULT ? -EINVAL : r;
 }
 
 /* Storage: the probe (real disks only) and the layout. Image mode never
@@ -114,7 +96,8 @@ int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_ta
 	p->ks_path = xstrdup(ks_path);
 	p->target = *target;
 	p->target.path = target->path ? xstrdup(target->path) : NULL;
-	p->finish = a->finish;
+	p->finish = inst_finish_effective(ks, target->kind, a->finish);
+	p->pre_ran = a->pre_ran;
 	if (target->kind != TARGET_DIR && (r = plan_storage(p)) < 0)
 		return r;
 	if ((r = plan_payload(p, a)) < 0)
@@ -163,6 +146,10 @@ void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out)
 		l = *nl ? nl + 1 : nl;
 	}
 	strbuf_release(&dump);
+	if (p->ks->script.n > 0) {
+		strbuf_addch(out, '\n');
+		inst_scripts_print(p->ks, p->pre_ran, out);
+	}
 	if (p->storage) {
 		strbuf_addch(out, '\n');
 		part_plan_print(p->storage, out);

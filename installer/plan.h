@@ -27,7 +27,7 @@ enum image_format {
 };
 
 enum inst_finish {
-	FINISH_DEFAULT, /* kickstart's reboot/poweroff/halt, else exit */
+	FINISH_DEFAULT, /* not given on the command line (finish.h resolves it) */
 	FINISH_REBOOT,
 	FINISH_POWEROFF,
 	FINISH_HALT,
@@ -45,7 +45,8 @@ struct plan_target {
 
 /* What the CLI adds to the kickstart for planning. */
 struct inst_plan_args {
-	enum inst_finish finish;
+	enum inst_finish finish; /* --finish, or FINISH_DEFAULT */
+	bool pre_ran;            /* %pre scripts ran before planning (not --dry-run) */
 	bool nogpgcheck;      /* --nogpgcheck: no signature checks for any repo */
 	char *const *gpgkeys; /* --gpgkey URL…: keys trusted for every repo */
 };
@@ -54,7 +55,8 @@ struct plan {
 	const struct ks *ks; /* borrowed: the input the plan was made from */
 	char *ks_path;
 	struct plan_target target;
-	enum inst_finish finish;
+	enum inst_finish finish;      /* what will be done: never DEFAULT */
+	bool pre_ran;
 	struct part_probe *probe;     /* the disks as planned (disk installs only) */
 	struct part_plan *storage;    /* NULL for directory installs */
 	struct payload_plan *payload;
@@ -63,8 +65,6 @@ struct plan {
 const char *inst_target_to_string(enum inst_target t);
 const char *image_format_to_string(enum image_format f);
 int image_format_from_string(const char *s);
-const char *inst_finish_to_string(enum inst_finish f);
-int inst_finish_from_string(const char *s);
 
 /* Builds the plan: storage (probe, disks, layout), then the payload with the
  * packages storage and boot need. Reads the machine and the repos, writes

@@ -107,15 +107,18 @@ status "$S" install -k "$d/ok.ks" --image "$d/x.img" --size 1G --format vmdk
 expect_contains "bad --format" 'unknown format "vmdk"' "$out"
 status "$S" install -k "$d/ok.ks" --finish dance --dry-run
 expect_eq "bad --finish" 2 "$rc"
-# what is not implemented stops before any write, never silently skipped
-status "$S" install -k "$d/ok.ks" --image "$d/new.img" --size 4G --finish shell
-expect_eq "--finish shell (not implemented)" 1 "$rc"
-expect_contains "--finish shell" "--finish shell is not implemented yet; nothing was written" "$out"
-cp "$d/ok.ks" "$d/post.ks"
-printf '%%post\necho hi\n%%end\n' >>"$d/post.ks"
-status "$S" install -k "$d/post.ks" --image "$d/new.img" --size 4G
-expect_eq "%post (not implemented)" 1 "$rc"
-expect_contains "%post" "$d/post.ks:12: kickstart scripts" "$out"
+# --finish shell needs a terminal: without one, a usage error before any write
+status "$S" install -k "$d/ok.ks" --image "$d/new.img" --size 4G --finish shell </dev/null
+expect_eq "--finish shell without a terminal" 2 "$rc"
+expect_contains "--finish shell" "finish shell needs a terminal on stdin" "$out"
+cp "$d/ok.ks" "$d/addon.ks"
+printf '%%addon org_slipway\nfinish shell\n%%end\n' >>"$d/addon.ks"
+status "$S" install -k "$d/addon.ks" --image "$d/new.img" --size 4G --dry-run </dev/null
+expect_eq "%addon org_slipway finish shell without a terminal" 2 "$rc"
+# the command line wins over the kickstart
+status "$S" install -k "$d/addon.ks" --image "$d/new.img" --size 4G --dry-run --finish exit </dev/null
+expect_eq "--finish exit over the addon's shell" 0 "$rc"
+expect_contains "--finish exit wins" "finish: exit" "$out"
 [ ! -e "$d/new.img" ] || fail "a refused install created the image"
 
 # JSON progress: every stdout line is one JSON object
