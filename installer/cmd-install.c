@@ -127,6 +127,8 @@ static int parse_install_args(int argc, char **argv, struct install_opts *o)
 	if (root) {
 		_cleanup_free_ char *cwd = root[0] == '/' ? NULL : getcwd(NULL, 0);
 		o->root = root[0] == '/' ? xstrdup(root) : xasprintf("%s/%s", strempty(cwd), root);
+		for (size_t n = strlen(o->root); n > 1 && o->root[n - 1] == '/'; n--)
+			o->root[n - 1] = '\0';
 	}
 	o->target.path = image ? (char *)image : o->root;
 	if (format) {
@@ -263,7 +265,8 @@ static int start_run(struct install_opts *o, struct install_run *run)
 		o->log_path = run->log = default_log();
 	if (inst_scripts_workdir_new(&run->workdir) < 0 || inst_pipeline_prepare() < 0)
 		return -EIO;
-	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir };
+	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir,
+					     .interrupted = inst_pipeline_signal };
 	return 0;
 }
 

@@ -208,7 +208,8 @@ static void run_onerror(const struct plan *p, const struct inst_scripts_ctx *sc,
 int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 {
 	_cleanup_(teardown_freep) struct teardown *td = teardown_new();
-	struct inst_scripts_ctx sc = { .target = inst_pipeline_target(&p->target), .workdir = o->workdir, .td = td };
+	struct inst_scripts_ctx sc = { .target = inst_pipeline_target(&p->target), .workdir = o->workdir,
+				       .td = td, .interrupted = inst_pipeline_signal };
 	int r, t;
 
 	r = run_stages(p, o, td, &sc);

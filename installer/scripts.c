@@ -165,6 +165,9 @@ static int run_kind(const struct ks *ks, enum ks_script_kind kind, const struct 
 	for (size_t i = 0; i < ks->script.n; i++) {
 		if (ks->script.v[i]->kind != kind)
 			continue;
+		if (c->interrupted && c->interrupted())
+			return log_error("interrupted by signal %d; no more %s scripts", c->interrupted(),
+					 ks_script_kind_to_string(kind)), -EINTR;
 		if ((r = run_one(ks->script.v[i], ++idx, c, failing)) < 0)
 			return r;
 	}

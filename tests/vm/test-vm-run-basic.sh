@@ -1,6 +1,7 @@
 #!/bin/bash
 # Tests vm-run itself: the VM kernel is used, arguments, stdout/stderr, stdin, shares and
-# exit statuses pass through, a timeout is reported as 124, nothing is left behind.
+# exit statuses pass through, a timeout is reported as 124, --expect-shutdown tells a
+# poweroff from a reboot and from a command that returned, nothing is left behind.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +67,16 @@ took=$(($(date +%s) - start))
 check "a timeout exits 124" 124 "$rc"
 check "a timeout is reported on stderr" yes "$(grep -q 'timeout' "$work/err" && echo yes || cat "$work/err")"
 check "a timeout ends the VM promptly (<= 15 s, took ${took}s)" yes "$([ "$took" -le 15 ] && echo yes || echo no)"
+
+# --expect-shutdown: the command ends the VM itself (busybox's -f: reboot(2) at once)
+rc=0; "$vm_run" --expect-shutdown poweroff -- busybox poweroff -f 2> "$work/err" || rc=$?
+check "--expect-shutdown poweroff, powered off" 0 "$rc"
+rc=0; "$vm_run" --expect-shutdown poweroff -- true 2> "$work/err" || rc=$?
+check "--expect-shutdown poweroff, the command returned" "1 yes" "$rc $(grep -q 'it returned with status 0' "$work/err" && echo yes)"
+rc=0; "$vm_run" --expect-shutdown reboot -- busybox reboot -f 2> "$work/err" || rc=$?
+check "--expect-shutdown reboot, rebooted" 0 "$rc"
+rc=0; "$vm_run" --expect-shutdown reboot -- busybox poweroff -f 2> "$work/err" || rc=$?
+check "--expect-shutdown reboot, powered off instead" "1 yes" "$rc $(grep -q 'the VM ended otherwise' "$work/err" && echo yes)"
 
 left=$(ls -A "$TMPDIR")
 check "no temporary files left" "" "$left"
