@@ -7,20 +7,6 @@
 #include "boot-internal.h"
 #include "fault.h"
 
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int boot_write_file(const char *root, const char *rel, const char *text, mode_t mode)
 {
 	_cleanup_free_ char *path = xasprintf("%s%s", root, rel);
@@ -35,7 +21,7 @@ int boot_write_file(const char *root, const char *rel, const char *text, mode_t 
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return log_error_errno(errno, "bootloader: cannot write %s: %m", path);
-	if ((r = write_all(fd, text, strlen(text))) < 0 || (fchmod(fd, mode) < 0 && (r = -errno)))
+	if ((r = fd_write_all(fd, text, strlen(text))) < 0 || (fchmod(fd, mode) < 0 && (r = -errno)))
 		return log_error_errno(r, "bootloader: cannot write %s: %m", path);
 	return 0;
 }
@@ -57,7 +43,7 @@ int boot_copy_file(const char *src, const char *dst, mode_t mode)
 			return log_error_errno(errno, "bootloader: cannot read %s: %m", src);
 		if (n == 0)
 			break;
-		int r = write_all(out, buf, (size_t)n);
+		int r = fd_write_all(out, buf, (size_t)n);
 		if (r < 0)
 			return log_error_errno(r, "bootloader: cannot write %s: %m", dst);
 	}

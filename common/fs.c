@@ -23,20 +23,30 @@ int mkdir_p(const char *path, mode_t mode)
 	return mkdir(p, mode) < 0 && errno != EEXIST ? -errno : 0;
 }
 
+int fd_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
 int file_write(const char *path, const char *data, size_t len, mode_t mode)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	int r;
 
 	if (fd < 0 || fchmod(fd, mode) < 0)
 		return -errno;
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n, len -= (size_t)n;
-	}
+	if ((r = fd_write_all(fd, data, len)) < 0)
+		return r;
 	return close(TAKE_FD(fd)) < 0 ? -errno : 0;
 }
 

@@ -9,6 +9,8 @@ struct teardown;
 
 /* mkdir -p: creates every missing component. Returns 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
+/* write(2) until all n bytes are written (EINTR retried). 0 or -errno. */
+int fd_write_all(int fd, const void *buf, size_t n);
 /* Creates or truncates path with exactly mode and writes len bytes of data.
  * Returns 0 or -errno. */
 int file_write(const char *path, const char *data, size_t len, mode_t mode);

@@ -141,9 +141,13 @@ static int write_rcfile(const char *root, const char *prompt, char **ret_host)
 					      "PS1='%s'\n",
 					      prompt);
 	_cleanup_close_ int fd = mkostemp(path, O_CLOEXEC);
+	int r = fd < 0 ? -errno : fd_write_all(fd, text, strlen(text));
 
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		return log_error_errno(errno, "finish: cannot write %s: %m", path);
+	if (r < 0) {
+		if (fd >= 0)
+			unlink(path);
+		return log_error_errno(r, "finish: cannot write %s: %m", path);
+	}
 	*ret_host = TAKE_PTR(path);
 	return 0;
 }

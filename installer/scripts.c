@@ -34,10 +34,10 @@ size_t inst_scripts_count(const struct ks *ks, enum ks_script_kind kind)
 
 static int write_body(int fd, const char *path, const char *body)
 {
-	size_t len = strlen(body);
+	int r = fd_write_all(fd, body, strlen(body));
 
-	if (write(fd, body, len) != (ssize_t)len || fchmod(fd, 0700) < 0)
-		return log_error_errno(errno, "cannot write the script %s: %m", path);
+	if (r < 0 || (fchmod(fd, 0700) < 0 && (r = -errno)))
+		return log_error_errno(r, "cannot write the script %s: %m", path);
 	return 0;
 }
 
