@@ -30,6 +30,16 @@ new_loop() {
 	printf -v "$1" %s "$_l"
 }
 track_mount() { _mounts+=("$1"); }
+# partitions LOOP PART: waits until LOOPpPART exists (no udev here: partx adds
+# the nodes; it fails when the kernel was quicker, which is fine)
+partitions() {
+	for _ in $(seq 50); do
+		[ -e "$1$2" ] && return 0
+		partx -a "$1" 2>/dev/null || true
+		sleep 0.1
+	done
+	fail "$1$2 did not appear"
+}
 
 fail() { echo "FAIL: $*"; exit 1; }
 # expect_eq WHAT EXPECTED GOT

@@ -74,7 +74,7 @@ nothing_left "--finish shell" "$d/shell.img"
 grep -q 'finish: the shell exited with status 0' "$d/shell.log" || fail "the log does not say the shell ended"
 grep -q 'stage begins: unmounting' "$d/shell.log" || fail "no teardown in the log"
 new_loop l "$d/shell.img"
-[ -e "${l}p3" ] || partx -a "$l"
+partitions "$l" p3
 mkdir "$d/m"
 mount -o ro "${l}p3" "$d/m" && track_mount "$d/m"
 [ -s "$d/m/var/log/slipway/install.log" ] || fail "no install.log in the image"
@@ -121,7 +121,7 @@ awk '/stage begins: %onerror/ {o = NR} /stage begins: unmounting/ {t = NR} END {
 	fail "%onerror did not run before the teardown"
 nothing_left "%post --erroronfail" "$d/fail.img"
 new_loop l "$d/fail.img"
-[ -e "${l}p3" ] || partx -a "$l"
+partitions "$l" p3
 mount -o ro "${l}p3" "$d/m" && track_mount "$d/m"
 [ ! -e "$d/m/never.marker" ] || fail "the %post after the failing one ran"
 umount "$d/m"

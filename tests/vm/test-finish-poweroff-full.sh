@@ -50,7 +50,7 @@ awk '/stage begins: unmounting/ {t = NR} /finish: poweroff/ {p = NR} END {exit !
 grep -q vm-poweroff-pw "$work/install.log" "$work/out" && fail "the root password is in the log"
 
 new_loop l "$work/disk.img"
-[ -e "${l}p2" ] || partx -a "$l"
+partitions "$l" p2
 root=
 for p in "$l"p*; do # the Discoverable Partitions x86-64 root type (no udev here: ask blkid)
 	[ "$(blkid -p -s PART_ENTRY_TYPE -o value "$p")" = 4f68bce3-e8cd-4db1-96e7-fbcaf984b709 ] && root=$p
