@@ -221,6 +221,9 @@ int inst_finish_power(enum inst_finish f)
 
 	if (!is_power(f))
 		return 0;
+	/* reboot(2) does not return: what stdio still holds (the plan on a
+	 * pipe) would be lost. */
+	fflush(NULL);
 	sync();
 	/* systemd stops the services and unmounts the rest in order. */
 	if (access("/run/systemd/system", F_OK) == 0) {
@@ -235,6 +238,7 @@ int inst_finish_power(enum inst_finish f)
 	 * shutdown signals differ and nothing of the install is left to stop,
 	 * so the kernel is asked directly once everything is on disk. */
 	log_info("finish: %s (reboot(2): PID 1 is not systemd)", verb);
+	fflush(NULL);
 	sync();
 	if (reboot(cmds[f]) < 0)
 		return log_error_errno(errno, "finish: cannot %s: %m", verb);

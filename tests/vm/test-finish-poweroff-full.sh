@@ -61,7 +61,9 @@ mount -o ro "$root" "$work/m" && track_mount "$work/m"
 expect_eq "hostname on the disk" poweroff-test "$(cat "$work/m/etc/hostname")"
 expect_eq "%post log on the disk" "post ran in poweroff-test" "$(cat "$work/m/var/log/slipway/scripts/post-1.log")"
 [ -s "$work/m/var/log/slipway/install.log" ] || fail "no install.log on the disk"
-n=$(rpm --root "$work/m" --dbpath /var/lib/rpm -qa | grep -vc '^gpg-pubkey')
-plan=$(grep -o 'install [0-9]* packages' "$work/out" | head -1 | grep -o '[0-9]*')
+n=$(rpm --root "$work/m" --dbpath /var/lib/rpm -qa | grep -vc '^gpg-pubkey') || fail "rpm -qa on the disk failed"
+# the plan went to stdout before the power went: slipway flushes it first
+plan=$(grep -o 'install [0-9]* packages' "$work/out" | head -1 | grep -o '[0-9]*') ||
+	fail "no plan in slipway's output: $(head -5 "$work/out")"
 expect_eq "packages on the disk vs the plan" "$plan" "$n"
 echo ok
