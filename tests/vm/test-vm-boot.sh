@@ -36,7 +36,7 @@ build_initrd() {
 	mknod -m 600 "$root/dev/console" c 5 1
 	cat > "$root/etc/inittab" <<-'EOF'
 		::sysinit:/etc/rc
-		ttyS0::respawn:/bin/getty -L 115200 ttyS0 vt100
+		ttyS0::respawn:/bin/getty -L -l /bin/vmlogin 115200 ttyS0 vt100
 		::shutdown:/bin/sync
 	EOF
 	cat > "$root/etc/rc" <<-'EOF'
@@ -55,6 +55,15 @@ build_initrd() {
 		fi
 	EOF
 	chmod 755 "$root/etc/rc"
+	# busybox login prints "Password: " before it turns echo off, so a password typed
+	# as soon as the prompt shows can be echoed into the transcript (seen in CI, once in
+	# a while under load). PAM's login turns echo off first; do the same here.
+	cat > "$root/bin/vmlogin" <<-'EOF'
+		#!/bin/sh
+		stty -echo
+		exec /bin/login "$@"
+	EOF
+	chmod 755 "$root/bin/vmlogin"
 	echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 	echo 'root:x:0:' > "$root/etc/group"
 	echo "root:$(busybox mkpasswd -m sha512 "$password"):20000:0:99999:7:::" > "$root/etc/shadow"
