@@ -4,6 +4,7 @@
 
 #if FAULT_INJECTION_ENABLED
 #include <limits.h>
+#include <signal.h>
 
 #include "event.h"
 
@@ -18,7 +19,7 @@ static const char *const fault_points[] = {
 	"rpm",       /* payload/transaction.c: opening one transaction element */
 	"scriptlet", /* payload/transaction.c: one rpm scriptlet counted as failed */
 	"write",     /* a configuration file written into the target */
-	"script",    /* a kickstart %pre/%post script (once scripts run) */
+	"script",    /* installer/scripts.c: writing a kickstart script's file */
 };
 
 #define FAULT_MAX 16
@@ -144,5 +145,36 @@ int fault_inject(const char *name)
 void fault_reset(void)
 {
 	memset(&st, 0, sizeof(st));
+}
+static int signal_from_name(const char *s)
+{
+	if (startswith(s, "SIG"))
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		if (abbrev && streq(abbrev, s))
+			return sig;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return errno || end == s || *end || v <= 0 || v >= NSIG ? -EINVAL : (int)v;
+}
+
+void fault_signal(const char *where)
+{
+	const char *spec = getenv("SLIPWAY_FAULT_SIGNAL");
+	const char *colon = spec ? strrchr(spec, ':') : NULL;
+
+	if (!colon || (size_t)(colon - spec) != strlen(where) || !strneq(spec, where, strlen(where)))
+		return;
+	int sig = signal_from_name(colon + 1);
+	if (sig < 0) {
+		log_error("fault injection: SLIPWAY_FAULT_SIGNAL=\"%s\" is malformed: expected WHERE:SIGNAL",
+			  spec);
+		return;
+	}
+	log_warning("fault injection: signal %d before %s (SLIPWAY_FAULT_SIGNAL)", sig, where);
+	raise(sig);
 }
 #endif

@@ -14,6 +14,10 @@ static inline int fault_inject(const char *name)
 static inline void fault_reset(void)
 {
 }
+static inline void fault_signal(const char *where)
+{
+	(void)where;
+}
 #define FAULT_INJECTION_ENABLED 0
 #else
 /* Returns 0, or the negative errno this call must fail with (EIO unless the
@@ -23,5 +27,9 @@ static inline void fault_reset(void)
 int fault_inject(const char *name);
 /* Forgets the counters and re-reads SLIPWAY_FAULT (for the unit tests). */
 void fault_reset(void);
+/* SLIPWAY_FAULT_SIGNAL=WHERE:SIG raises SIG (INT, TERM, HUP, … or a number)
+ * when the install reaches the stage boundary WHERE, so a signal can arrive
+ * exactly between two stages; a malformed SIG is logged and raises nothing. */
+void fault_signal(const char *where);
 #define FAULT_INJECTION_ENABLED 1
 #endif

@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "event.h"
 #include "finish.h"
+#include "interrupt.h"
 #include "kickstart/ks.h"
 #include "pipeline.h"
 #include "plan.h"
@@ -266,8 +267,7 @@ static int start_run(struct install_opts *o, struct install_run *run)
 		o->log_path = run->log = default_log();
 	if (inst_scripts_workdir_new(&run->workdir) < 0 || inst_pipeline_prepare() < 0)
 		return -EIO;
-	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir,
-					     .interrupted = inst_pipeline_signal };
+	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir };
 	return 0;
 }
 
@@ -281,9 +281,9 @@ static int run_pre(const struct ks *ks, const struct inst_scripts_ctx *sc)
 	event_stage_begin("pre", "%pre scripts");
 	r = inst_scripts_run(ks, KS_SCRIPT_PRE, sc);
 	event_stage_end("pre", r);
-	if (inst_pipeline_signal())
-		return log_error("interrupted by signal %d during %%pre", inst_pipeline_signal()),
-		       128 + inst_pipeline_signal();
+	if (interrupt_signal())
+		return log_error("interrupted by signal %d during %%pre", interrupt_signal()),
+		       128 + interrupt_signal();
 	if (r < 0) {
 		inst_scripts_run_onerror(ks, sc);
 		log_error("install failed in %%pre; nothing was written to the target");
@@ -361,7 +361,7 @@ int inst_cmd_install(int argc, char **argv)
 	if (r == -ECANCELED)
 		return EXIT_REFUSED;
 	if (r < 0) {
-		int sig = inst_pipeline_signal();
+		int sig = interrupt_signal();
 		log_error("install failed%s%s", o.log_path ? "; the log is in " : "", strempty(o.log_path));
 		return sig ? 128 + sig : EXIT_FAILED; /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
 	}

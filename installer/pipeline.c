@@ -12,6 +12,7 @@
 #include "event.h"
 #include "finish.h"
 #include "fs.h"
+#include "interrupt.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
 #include "payload/payload.h"
@@ -23,40 +24,18 @@
 #include "teardown.h"
 #include "fault.h"
 
-/* Set by the handler only; read at stage boundaries. */
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-int inst_pipeline_signal(void)
-{
-	return got_signal;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 static int check_signal(const char *before)
 {
-	if (!got_signal)
+	fault_signal(before);
+	if (!interrupt_signal())
 		return 0;
-	log_error("interrupted by signal %d before %s; cleaning up", got_signal, before);
+	log_error("interrupted by signal %d before %s; cleaning up", interrupt_signal(), before);
 	return -EINTR;
 }
 
 int inst_pipeline_prepare(void)
 {
-	catch_signals();
+	interrupt_catch();
 	if (unshare(CLONE_NEWNS) < 0)
 		return log_error_errno(errno, "cannot create a mount namespace: %m");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -197,7 +176,7 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
  * operator declined or interrupted it (their choice, not a failure). */
 static void run_onerror(const struct plan *p, const struct inst_scripts_ctx *sc, int r)
 {
-	if (r == -ECANCELED || got_signal ||
+	if (r == -ECANCELED || interrupt_signal() ||
 	    inst_scripts_count(p->ks, KS_SCRIPT_ONERROR) + inst_scripts_count(p->ks, KS_SCRIPT_TRACEBACK) == 0)
 		return;
 	event_stage_begin("onerror", "%onerror scripts");
@@ -209,7 +188,7 @@ int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 {
 	_cleanup_(teardown_freep) struct teardown *td = teardown_new();
 	struct inst_scripts_ctx sc = { .target = inst_pipeline_target(&p->target), .workdir = o->workdir,
-				       .td = td, .interrupted = inst_pipeline_signal };
+				       .td = td };
 	int r, t;
 
 	r = run_stages(p, o, td, &sc);
@@ -223,7 +202,7 @@ int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 	if (r >= 0 && p->target.kind == TARGET_IMAGE && p->target.format != IMAGE_RAW)
 		r = STAGE("convert", "converting the image",
 			  part_image_convert(p->target.path, p->target.format, p->target.path));
-	if (r < 0 && got_signal)
+	if (r < 0 && interrupt_signal())
 		r = -EINTR;
 	return r;
 }

@@ -25,8 +25,6 @@ int inst_pipeline_prepare(void);
 const char *inst_pipeline_target(const struct plan_target *t);
 
 /* Runs the plan (after inst_pipeline_prepare()). Returns 0, -EINTR when a signal stopped it (see
- * inst_pipeline_signal()), -ECANCELED when the operator declined, or the
+ * interrupt_signal()), -ECANCELED when the operator declined, or the
  * failing stage's error. Everything mounted, opened or attached is undone. */
 int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o);
-/* The signal that interrupted the last run, or 0. */
-int inst_pipeline_signal(void);

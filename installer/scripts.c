@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 
 #include "event.h"
+#include "fault.h"
 #include "fs.h"
+#include "interrupt.h"
 #include "run.h"
 #include "scripts.h"
 #include "strbuf.h"
@@ -34,7 +36,7 @@ size_t inst_scripts_count(const struct ks *ks, enum ks_script_kind kind)
 
 static int write_body(int fd, const char *path, const char *body)
 {
-	int r = fd_write_all(fd, body, strlen(body));
+	int r = fault_inject("script") ?: fd_write_all(fd, body, strlen(body));
 
 	if (r < 0 || (fchmod(fd, 0700) < 0 && (r = -errno)))
 		return log_error_errno(r, "cannot write the script %s: %m", path);
@@ -165,8 +167,8 @@ static int run_kind(const struct ks *ks, enum ks_script_kind kind, const struct 
 	for (size_t i = 0; i < ks->script.n; i++) {
 		if (ks->script.v[i]->kind != kind)
 			continue;
-		if (c->interrupted && c->interrupted())
-			return log_error("interrupted by signal %d; no more %s scripts", c->interrupted(),
+		if (interrupt_signal())
+			return log_error("interrupted by signal %d; no more %s scripts", interrupt_signal(),
 					 ks_script_kind_to_string(kind)), -EINTR;
 		if ((r = run_one(ks->script.v[i], ++idx, c, failing)) < 0)
 			return r;

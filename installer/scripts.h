@@ -16,7 +16,6 @@ struct inst_scripts_ctx {
 	const char *workdir; /* this install's host directory: host scripts' files and
 			      * every script's log until they are copied into the target */
 	struct teardown *td; /* %post: the chroot's API filesystem binds */
-	int (*interrupted)(void); /* non-zero: a signal came, run no more scripts */
 };
 
 size_t inst_scripts_count(const struct ks *ks, enum ks_script_kind kind);

@@ -13,11 +13,13 @@
 
 #include "payload-internal.h"
 #include "fault.h"
+#include "interrupt.h"
 
 struct notify {
 	struct payload_plan *p;
 	FD_t fd;
 	size_t done_items;
+	bool interrupted; /* the elements left are being skipped */
 	uint64_t done_bytes, cur_bytes, total_bytes; /* archive bytes, as rpm counts them */
 	double last;
 	unsigned fatal;	  /* packages not installed (failed %pre, unpack errors) */
@@ -60,10 +62,14 @@ static void on_script_error(struct notify *n, const void *h, rpm_loff_t tag, rpm
 			    "/var/log/slipway/packaging.log in the target)",
 			    strna(nevra), scriptlet_name((rpmTagVal)tag));
 	} else {
+		/* rpm itself fails only %pre and %pretrans (the package is skipped);
+		 * an injected failure may hit any scriptlet, and fails the install. */
+		bool skipped = tag == RPMTAG_PREIN || tag == RPMTAG_PRETRANS;
 		n->fatal++;
-		log_error("%s: the %s scriptlet failed; the package was not installed (see "
-			  "/var/log/slipway/packaging.log in the target)",
-			  strna(nevra), scriptlet_name((rpmTagVal)tag));
+		log_error("%s: the %s scriptlet failed; %s (see /var/log/slipway/packaging.log in the "
+			  "target)",
+			  strna(nevra), scriptlet_name((rpmTagVal)tag),
+			  skipped ? "the package was not installed" : "the install fails");
 	}
 }
 
@@ -75,6 +81,14 @@ static void *notify_cb(const void *h, const rpmCallbackType what, const rpm_loff
 
 	switch (what) {
 	case RPMCALLBACK_INST_OPEN_FILE:
+		/* After a signal every element left fails to open: rpm then skips
+		 * them (and their scriptlets) quickly, and the stage reports it. */
+		if (interrupt_signal()) {
+			if (!n->interrupted) /* rpm's "install failed" for each is noise */
+				payload_rpm_quiet(+1);
+			n->interrupted = true;
+			return NULL;
+		}
 		n->fd = fault_inject("rpm") < 0 ? NULL : Fopen(k->path, "r.ufdio");
 		if (!n->fd || Ferror(n->fd)) {
 			log_error("%s: cannot open %s", k->nevra, k->path);
@@ -248,8 +262,19 @@ int payload_run_transaction(struct payload_plan *p, const char *root)
 	rpmtsSetNotifyCallback(ts, notify_cb, &n);
 	log_info("installing %zu packages into %s", p->n_pkgs, root);
 	int rc = rpmtsRun(ts, NULL, 0);
-	if (report_problems(ts, "transaction test") > 0 || rc < 0)
+	if (n.interrupted)
+		payload_rpm_quiet(-1);
+	if (interrupt_signal())
+		r = (log_error("payload: interrupted by signal %d after %zu of %zu packages; the rest were "
+			       "not installed",
+			       interrupt_signal(), n.done_items, p->n_pkgs),
+		     -EINTR);
+	else if (report_problems(ts, "transaction test") > 0)
 		r = (log_error("payload: the rpm transaction failed; nothing was installed"), -EIO);
+	else if (rc < 0)
+		r = (log_error("payload: the rpm transaction failed after %zu of %zu packages",
+			       n.done_items, p->n_pkgs),
+		     -EIO);
 	else if (rc > 0 || n.fatal > 0)
 		r = (log_error("payload: %u package(s) failed to install",
 			       n.fatal ? n.fatal : (unsigned)rc),

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "event.h"
 #include "fault.h"
+#include "interrupt.h"
 
 static void with_spec(const char *spec)
 {
@@ -72,6 +77,46 @@ static void test_fault_malformed(void **state)
 	expect_calls("no-such-point", 1, (int[]){ -EINVAL });
 }
 
+/* SLIPWAY_FAULT_SIGNAL raises its signal at its boundary only; the installer's
+ * handler records it (interrupt.c). */
+static void test_fault_signal(void **state)
+{
+	interrupt_catch();
+	setenv("SLIPWAY_FAULT_SIGNAL", "payload:HUP", 1);
+	fault_signal("storage");
+	fault_signal("pay");
+	assert_int_equal(interrupt_signal(), 0);
+	setenv("SLIPWAY_FAULT_SIGNAL", "payload:BOGUS", 1);
+	fault_signal("payload");
+	assert_int_equal(interrupt_signal(), 0);
+	setenv("SLIPWAY_FAULT_SIGNAL", "payload:HUP", 1);
+	fault_signal("payload");
+	assert_int_equal(interrupt_signal(), SIGHUP);
+	unsetenv("SLIPWAY_FAULT_SIGNAL");
+}
+
+/* A signal blocked by a library (librpm blocks them for a whole
+ * transaction) counts while it waits. */
+static void test_interrupt_pending(void **state)
+{
+	int status;
+	pid_t pid = fork(); /* the flag is sticky: a child keeps this process's clean */
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		int before = interrupt_signal();
+		raise(SIGTERM);
+		_exit(before == 0 && interrupt_signal() == SIGTERM ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +124,8 @@ int main(void)
 		cmocka_unit_test(test_fault_nth),
 		cmocka_unit_test(test_fault_onward_and_errno),
 		cmocka_unit_test(test_fault_malformed),
+		cmocka_unit_test(test_interrupt_pending),
+		cmocka_unit_test(test_fault_signal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
