@@ -4,12 +4,16 @@
 # ESP on /dev/vda; crypttab is right, the volume opens with the passphrase and
 # not without it, and teardown leaves no mapping and no mount — after success
 # and after a forced failure; and with udevd running, slipway waits for it to
-# settle (tables, mappings, mkfs) and nothing races it.
+# settle (tables, mappings, mkfs) and nothing races it. Then `slipway install`
+# itself on the same layout: SIGTERM once the LUKS volumes are open and mounted
+# (143) and a failing mkfs after they were opened (1) leave no mapping either.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 drv=$PWD/$BUILD/tests/tools/part-apply
 [ -x "$drv" ] || { echo "SKIP: $drv not built"; exit 77; }
+S=${SLIPWAY_BIN:-$PWD/$BUILD/slipway}
+R=$(tests/fixtures/distro/build.sh 2>/dev/null) || { echo "FAIL: the test distro repo cannot be built"; exit 1; }
 work=$(mktemp -d /var/tmp/slipway-vmluks.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 truncate -s 3G "$work/disk.img"
@@ -22,12 +26,19 @@ part /boot --fstype=ext4 --size=300
 part swap --size=64 --encrypted --passphrase=vm-test-passphrase --pbkdf-memory=32768 --pbkdf-time=200
 part / --size=500 --grow --fstype=xfs --encrypted --passphrase=vm-test-passphrase --pbkdf=argon2id --pbkdf-memory=32768 --pbkdf-time=200
 KS
+{
+	echo "url --url=file://$R"
+	echo "rootpw --plaintext vm-luks-root-pw"
+	cat "$work/luks.ks"
+	printf '%%packages\n@core\n%%end\n'
+} >"$work/cli.ks"
 cat >"$work/inside.sh" <<INSIDE
 #!/bin/bash
 # runs in the VM
 set -uo pipefail
 w=$work
 drv=$drv
+S=$S
 INSIDE
 cat >>"$work/inside.sh" <<'INSIDE'
 fails=0
@@ -75,8 +86,20 @@ if /lib/systemd/systemd-udevd --daemon 2>$w/udevd.err; then
 else
 	bad "systemd-udevd does not start in the VM: $(cat $w/udevd.err)"
 fi
+# the CLI: the volumes are open and mounted when SIGTERM comes before the payload
+SLIPWAY_FAULT_SIGNAL=payload:TERM $S install -k $w/cli.ks --yes --log $w/sig.log >$w/sig.out 2>&1; rc=$?
+[ $rc = 143 ] && ok "slipway install: SIGTERM before the payload exits 143" || { bad "SIGTERM: expected exit 143, got $rc"; tail -5 $w/sig.out; }
+grep -q 'interrupted by signal 15 before payload' $w/sig.out && ok "the message names the signal and the stage" || bad "no message: $(tail -3 $w/sig.out)"
+grep -q '/dev/mapper/luks-.* mounted on /mnt/sysroot' $w/sig.log && ok "the LUKS root was open and mounted before" || bad "the log shows no LUKS volume mounted"
+check_clean "after SIGTERM (slipway install)"
+# mkfs 1-2 are the ESP and /boot; the 3rd and 4th (swap, root) are on open LUKS mappings
+SLIPWAY_FAULT=mkfs:4 $S install -k $w/cli.ks --yes --log $w/mkfs.log >$w/mkfs.out 2>&1; rc=$?
+[ $rc = 1 ] && ok "slipway install: a failing mkfs on a LUKS volume exits 1" || { bad "mkfs fault: expected exit 1, got $rc"; tail -5 $w/mkfs.out; }
+grep -q '==> storage failed' $w/mkfs.out && ok "stderr names the storage stage" || bad "no stage named: $(tail -3 $w/mkfs.out)"
+check_clean "after a failing mkfs (slipway install)"
+grep -q vm-luks-root-pw $w/sig.out $w/sig.log $w/mkfs.out $w/mkfs.log && bad "the root password is in the output" || ok "no password in the output"
 echo "inside: $fails failures"
 exit $fails
 INSIDE
 chmod +x "$work/inside.sh"
-tests/vm/vm-run --disk "$work/disk.img" --share "$work" --mem 1024 --timeout 600 -- "$work/inside.sh"
+tests/vm/vm-run --rw-root --disk "$work/disk.img" --share "$work" --mem 1024 --timeout 900 -- "$work/inside.sh"
