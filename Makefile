@@ -70,14 +70,16 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libslipway.a
 
 tests: $(UNIT_BINS) $(TOOL_BINS)
 
-# The layers of the test suite; tests/run.sh prints one summary line.
-check: all tests
+# The layers of the test suite; tests/run.sh prints one summary line. The
+# fixtures come first (cached): unit tests that read them must not skip on a
+# fresh machine.
+check: all tests fixtures
 	@BUILD=$(BUILD) tests/run.sh $(CHECK_LAYERS)
 
 check-unit: all tests
 	@BUILD=$(BUILD) tests/run.sh unit
 
-check-full: all tests
+check-full: all tests fixtures
 	@BUILD=$(BUILD) FULL=1 tests/run.sh
 
 deps:
