@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole pipeline into an image file on the host (storage, payload, fstab,
-# system, boot loader, logs): the image holds the planned packages, fstab, the redacted
+# system, boot loader, logs): no process has the password in argv or environment
+# while it runs; the image holds the planned packages, fstab, the redacted
 # kickstart and the logs; nothing is left mounted or attached; SIGTERM in the
 # middle of the payload exits 143 and cleans up; a VHD comes out as vpc.
 set -euo pipefail
@@ -20,11 +21,25 @@ autopart --type=plain --fstype=xfs
 KS
 # checks look at this test's own files only: other installs may run at once
 export TMPDIR=$d
+# While it runs, no process on the machine (slipway, mkfs, rpm scriptlets,
+# chpasswd, dracut…) has the password in its argv or environment. The
+# pattern is in a file: grep's own argv must not match.
+echo image-root-pw >"$d/secret"
+"$S" install -k "$d/ks.cfg" --image "$d/disk.img" --size 3G --log "$d/install.log" >"$d/out" 2>&1 &
+pid=$!
+scans=0
+while kill -0 $pid 2>/dev/null; do
+	grep -lFf "$d/secret" /proc/[0-9]*/cmdline /proc/[0-9]*/environ >>"$d/leaks" 2>/dev/null || true
+	scans=$((scans + 1))
+	sleep 0.05
+done
 set +e
-"$S" install -k "$d/ks.cfg" --image "$d/disk.img" --size 3G --log "$d/install.log" >"$d/out" 2>&1
+wait $pid
 rc=$?
 set -e
 [ $rc = 0 ] || { tail -20 "$d/out"; fail "install exit $rc"; }
+[ $scans -gt 100 ] || fail "only $scans scans of /proc during the install"
+expect_eq "processes with the password in argv or environment" "" "$(sort -u "$d/leaks")"
 expect_eq "loop devices on the image after the install" "" "$(losetup -j "$d/disk.img")"
 grep -q /mnt/sysroot /proc/self/mountinfo && fail "/mnt/sysroot is still mounted on the host"
 grep -q image-root-pw "$d/install.log" "$d/out" && fail "the root password is in the log"
