@@ -46,7 +46,7 @@ ok() { echo "ok   $*"; }
 bad() { echo "FAIL $*"; fails=$((fails + 1)); }
 check_clean() {
 	if dmsetup ls 2>/dev/null | grep -qv 'No devices found'; then bad "$1: mappings left: $(dmsetup ls)"; else ok "$1: no device-mapper mapping left"; fi
-	if grep -q /tmp/sysroot /proc/self/mountinfo; then bad "$1: mounts left"; else ok "$1: no mount left"; fi
+	if grep -qE '/tmp/sysroot|/mnt/sysroot' /proc/self/mountinfo; then bad "$1: mounts left"; else ok "$1: no mount left"; fi
 }
 mkdir -p /tmp/sysroot
 SLIPWAY_TEST_FAIL=1 $drv disk $w/luks.ks /tmp/sysroot >$w/fail.out 2>&1; rc=$?
@@ -96,6 +96,7 @@ check_clean "after SIGTERM (slipway install)"
 SLIPWAY_FAULT=mkfs:4 $S install -k $w/cli.ks --yes --log $w/mkfs.log >$w/mkfs.out 2>&1; rc=$?
 [ $rc = 1 ] && ok "slipway install: a failing mkfs on a LUKS volume exits 1" || { bad "mkfs fault: expected exit 1, got $rc"; tail -5 $w/mkfs.out; }
 grep -q '==> storage failed' $w/mkfs.out && ok "stderr names the storage stage" || bad "no stage named: $(tail -3 $w/mkfs.out)"
+grep -q 'mkfs\.[a-z]* on /dev/mapper/luks-.* failed' $w/mkfs.out && ok "the failing mkfs was on an open LUKS mapping" || bad "mkfs message: $(grep mkfs $w/mkfs.out)"
 check_clean "after a failing mkfs (slipway install)"
 grep -q vm-luks-root-pw $w/sig.out $w/sig.log $w/mkfs.out $w/mkfs.log && bad "the root password is in the output" || ok "no password in the output"
 echo "inside: $fails failures"
