@@ -113,9 +113,25 @@ int part_image_convert(const char *raw_path, enum image_format f, const char *ou
 		return r;
 	}
 	case IMAGE_QCOW2: {
-		char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", (char *)raw_path, (char *)out_path, NULL };
-		log_info("image: converting %s to qcow2 %s", raw_path, out_path);
-		return run_checked(argv, &(struct run_opts){ .quiet = true, .log_fd = -1 });
+		/* qemu-img cannot convert a file onto itself: in place means a
+		 * temporary file beside it, renamed over it at the end */
+		bool in_place = !out_path || streq(out_path, raw_path);
+		_cleanup_free_ char *tmp = in_place ? xasprintf("%s.qcow2-XXXXXX", raw_path) : NULL;
+		const char *dst = in_place ? tmp : out_path;
+		if (in_place) {
+			int fd = mkstemp(tmp);
+			if (fd < 0)
+				return log_error_errno(errno, "image: cannot create a file beside %s: %m", raw_path);
+			close(fd);
+		}
+		char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", (char *)raw_path, (char *)dst, NULL };
+		log_info("image: converting %s to qcow2 %s", raw_path, out_path ? out_path : raw_path);
+		int r = run_checked(argv, &(struct run_opts){ .quiet = true, .log_fd = -1 });
+		if (r >= 0 && in_place && rename(tmp, raw_path) < 0)
+			r = log_error_errno(errno, "image: cannot rename %s to %s: %m", tmp, raw_path);
+		if (r < 0 && in_place)
+			unlink(tmp);
+		return r;
 	}
 	default:
 		return log_error_errno(EINVAL, "image: unknown format %d", (int)f);

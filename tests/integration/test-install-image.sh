@@ -3,7 +3,8 @@
 # system, boot loader, logs): no process has the password in argv or environment
 # while it runs; the image holds the planned packages, fstab, the redacted
 # kickstart and the logs; nothing is left mounted or attached; SIGTERM in the
-# middle of the payload exits 143 and cleans up; a VHD comes out as vpc.
+# middle of the payload exits 143 and cleans up; a VHD comes out as vpc, a qcow2
+# as a whole qcow2 disk.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
@@ -82,4 +83,18 @@ grep -q "interrupted by signal 15" "$d/err" || fail "no message naming the signa
 info=$(qemu-img info -f vpc --output json "$d/disk.vhd")
 python3 -c 'import json,sys; i=json.loads(sys.argv[1]); assert i["format"]=="vpc" and i["virtual-size"]==3<<30, i' "$info" ||
 	fail "qemu-img info: $info"
+# qcow2: converted in place (qemu-img cannot write onto its own input), so
+# the file holds a whole, readable disk and no temporary file is left
+"$S" install -k "$d/ks.cfg" --image "$d/disk.qcow2" --size 3G --format qcow2 >"$d/qout" 2>&1 ||
+	{ tail -5 "$d/qout"; fail "qcow2 install failed"; }
+info=$(qemu-img info --output json "$d/disk.qcow2")
+python3 -c 'import json,sys; i=json.loads(sys.argv[1]); assert i["format"]=="qcow2" and i["virtual-size"]==3<<30, i' "$info" ||
+	fail "qemu-img info: $info"
+qemu-img check -q "$d/disk.qcow2" || fail "qemu-img check found errors in the qcow2 image"
+expect_eq "files beside the qcow2 image" "" "$(ls "$d" | grep 'disk\.qcow2.' || true)"
+qemu-img convert -f qcow2 -O raw "$d/disk.qcow2" "$d/back.raw"
+new_loop q "$d/back.raw"
+partitions "$q" p3
+expect_eq "the root filesystem in the qcow2 image" xfs "$(blkid -p -o value -s TYPE "${q}p3")"
+xfs_repair -n "${q}p3" >/dev/null 2>&1 || fail "xfs_repair -n finds the root filesystem of the qcow2 image damaged"
 echo ok
