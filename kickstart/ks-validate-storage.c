@@ -16,14 +16,16 @@ static void check_luks(struct ks_vctx *v, const struct ks_loc *loc, const char *
 		return;
 	}
 	if (isempty(l->passphrase))
-		ks_vwarn(v, loc, cmd, "%s is encrypted but has no --passphrase; it will be asked for", what);
+		ks_vwarn(v, loc, cmd, "%s is encrypted but has no --passphrase; slipway install refuses it (it cannot ask for one)",
+			 what);
 	if (l->luks_version && !streq(l->luks_version, "luks1") && !streq(l->luks_version, "luks2"))
 		ks_verr(v, loc, cmd, "--luks-version must be luks1 or luks2 (got \"%s\")", l->luks_version);
 	if (l->pbkdf && !streq(l->pbkdf, "argon2id") && !streq(l->pbkdf, "argon2i") && !streq(l->pbkdf, "pbkdf2"))
 		ks_verr(v, loc, cmd, "--pbkdf must be argon2id, argon2i or pbkdf2 (got \"%s\")", l->pbkdf);
 	else if (l->pbkdf && startswith(l->pbkdf, "argon2") && l->luks_version && streq(l->luks_version, "luks1"))
 		ks_verr(v, loc, cmd, "--pbkdf=%s needs --luks-version=luks2", l->pbkdf);
-	if (l->cipher && !strchr(l->cipher, '-'))
+	const char *dash = l->cipher ? strchr(l->cipher, '-') : NULL;
+	if (l->cipher && (!dash || dash == l->cipher || !dash[1]))
 		ks_verr(v, loc, cmd, "--cipher must look like aes-xts-plain64 (got \"%s\")", l->cipher);
 }
 

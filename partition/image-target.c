@@ -38,8 +38,8 @@ int part_image_target_check(const char *sysfs, const char *path, uint64_t *size)
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return log_error_errno(errno, "storage: --image %s: %m", path);
+		if (errno != ENOENT) /* a bad argument (exit 2) whatever the cause */
+			return log_error_errno(errno, "storage: --image %s: %m", path), -EINVAL;
 		if (*size == 0)
 			return log_error_errno(EINVAL, "storage: --image %s does not exist: --size is needed to create it",
 					       path);

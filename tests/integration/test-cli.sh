@@ -100,6 +100,31 @@ if [ "$(id -u)" = 0 ]; then
 	expect_contains "--image attached" "storage: --image $d/old.img: refusing to use it: $held is attached to it (in use)" "$out"
 	expect_eq "the attached image" "$sum" "$(sha256sum <"$d/old.img")"
 fi
+# more image and storage errors, each with its message and nothing written
+status "$S" install -k "$d/ok.ks" --image "$d/x.img" --root "$d/r"
+expect_contains "--image with --root" "install: --image and --root cannot be used together" "$out"
+status "$S" install -k "$d/ok.ks" --size 4G --dry-run
+expect_eq "--size without --image" 2 "$rc"
+expect_contains "--size without --image" "install: --size and --format need --image" "$out"
+status "$S" install -k "$d/ok.ks" --image /etc/hostname/disk.img --size 1G --dry-run
+expect_eq "--image under a file" 2 "$rc"
+expect_contains "--image under a file" "storage: --image /etc/hostname/disk.img: Not a directory" "$out"
+: >"$d/empty.img"
+status "$S" install -k "$d/ok.ks" --image "$d/empty.img" --dry-run
+expect_eq "an empty image without --size" 2 "$rc"
+expect_contains "an empty image without --size" "storage: --image $d/empty.img is empty: give --size" "$out"
+{ echo "ignoredisk --only-use=sda"; sed 's/^autopart.*/autopart --type=plain --noswap/' "$d/ok.ks"; } >"$d/ignored.ks"
+status "$S" install -k "$d/ignored.ks" --image "$d/new.img" --size 4G --dry-run
+expect_eq "image mode with ignoredisk" 0 "$rc"
+expect_contains "image mode with ignoredisk" \
+	"warning: storage: image mode: ignoredisk and clearpart --drives are ignored, the image is the only disk" "$out"
+sed 's/^autopart.*/autopart --type=plain --encrypted/' "$d/ok.ks" >"$d/nopass.ks"
+status "$S" install -k "$d/nopass.ks" --image "$d/new.img" --size 4G --dry-run
+expect_eq "autopart --encrypted without a passphrase" 2 "$rc"
+expect_contains "autopart --encrypted without a passphrase (validation)" \
+	"autopart: warning: the root file system is encrypted but has no --passphrase; slipway install refuses it" "$out"
+expect_contains "autopart --encrypted without a passphrase (plan)" \
+	"autopart: --encrypted needs --passphrase (slipway cannot ask for it in cmdline mode)" "$out"
 status "$S" install -k "$d/ok.ks" --image "$d/x.img" --size ten
 expect_eq "bad --size" 2 "$rc"
 expect_contains "bad --size" 'not a size: "ten"' "$out"
