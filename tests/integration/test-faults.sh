@@ -47,6 +47,7 @@ write_ks() { # FILE STORAGE-COMMANDS
 	KS
 }
 write_ks "$d/image.ks" "autopart --type=plain --noswap"
+write_ks "$d/encrypted.ks" "autopart --type=plain --noswap --encrypted --passphrase=$rootpw-luks --pbkdf-memory=32768"
 write_ks "$d/disk.ks" "ignoredisk --only-use=${target#/dev/}
 clearpart --all --initlabel
 autopart --type=plain --noswap"
@@ -69,7 +70,7 @@ ck() { # WHAT EXPECTED GOT
 yes_no() { "$@" && echo yes || echo no; }
 
 # run_case NAME MODE KIND STAGE CAUSE ARG...
-#   MODE: image | disk. KIND: fault (ARG is SLIPWAY_FAULT), boundary (ARG is SIG:
+#   MODE: image | encrypted (an image) | disk. KIND: fault (ARG is SLIPWAY_FAULT), boundary (ARG is SIG:
 #   the signal arrives before STAGE begins) or kill (ARGs are SIG and a string
 #   of the JSON stream to wait for). CAUSE: an extended regex the error output
 #   and the log must match.
@@ -81,7 +82,7 @@ run_case() {
 	mkdir "$c"
 	rm -f "$d/onerror"
 	local args=(install -k "$d/$mode.ks" --progress json --log "$c/install.log")
-	[ "$mode" = image ] && args+=(--image "$c/disk.img" --size 3G) || args+=(--yes)
+	[ "$mode" = disk ] && args+=(--yes) || args+=(--image "$c/disk.img" --size 3G)
 	case $kind in
 	fault) env=("SLIPWAY_FAULT=$1") want=1 ;;
 	boundary) env=("SLIPWAY_FAULT_SIGNAL=$stage:$1") sig=$1 ;;
@@ -129,7 +130,7 @@ run_case() {
 	# its namespace and the target's mounts alive), the image's loop device,
 	# every mount of the target, slipway's temp files.
 	ck "processes slipway left running" "" "$(cat "$cg/cgroup.procs")"
-	[ "$mode" = image ] && ck "loop devices on the image" "" "$(losetup -j "$c/disk.img")"
+	[ "$mode" = disk ] || ck "loop devices on the image" "" "$(losetup -j "$c/disk.img")"
 	ck "mounts of the target's partitions" "" "$(grep -E "^${target}p" /proc/mounts || true)"
 	ck "/mnt/sysroot on the host" "" "$(grep ' /mnt/sysroot' /proc/self/mountinfo || true)"
 	ck "slipway's temp files" "" "$(ls -A "$TMPDIR")"
@@ -139,11 +140,12 @@ run_case() {
 }
 
 # NAME | MODE | KIND | STAGE | CAUSE | ARGS. The subset below is `make check`'s.
-run_case "loop device attach fails" image fault storage 'cannot attach|loop' loop
-run_case "partition table write fails" image fault storage 'Input/output error' table
+run_case "loop device attach fails" image fault storage 'cannot attach .*disk.img to a loop device: Input/output error' loop
+run_case "partition table write fails" image fault storage 'cannot write the partition table: Input/output error' table
 run_case "second mkfs fails" image fault storage 'mkfs.* failed: Input/output error' mkfs:2
-run_case "second mount fails" image fault storage 'Input/output error' mount:2
+run_case "second mount fails" image fault storage 'storage: cannot mount .* on /mnt/sysroot/.*: Input/output error' mount:2
 run_case "a package download fails" image fault download 'Input/output error' download:40
+run_case "LUKS format fails (before any dm-crypt use)" encrypted fault storage 'cannot format as luks2 \(aes-xts-plain64\): Input/output error' crypt
 run_case "the 80th rpm element fails" image fault payload 'rpm transaction failed after' rpm:80
 run_case "a scriptlet fails" image fault payload 'scriptlet failed' scriptlet:2
 run_case "fstab write fails" image fault fstab 'cannot write /mnt/sysroot/etc/fstab' write:1
@@ -170,7 +172,7 @@ if [ "${FULL:-0}" = 1 ]; then
 		'"stage":"bootloader","event":"stage-begin"'
 	run_case "disk mode: SIGINT while rpm installs" disk kill payload 'signal 2' INT \
 		'"stage":"payload","event":"progress"'
-	run_case "disk mode: the table write fails" disk fault storage 'Input/output error' table
+	run_case "disk mode: the table write fails" disk fault storage 'cannot write the partition table' table
 fi
 echo "$n cases, $failed failed checks"
 [ $failed = 0 ]
