@@ -3,7 +3,8 @@
 # that is in use is refused with exit 3 and the reason, before anything is
 # opened for writing (strace -f watches every open of a block device) — a
 # mounted partition, an active swap partition, the disk slipway runs from, a
-# disk labelled OEMDRV, a read-only disk; a disk the kickstart does not name is
+# disk labelled OEMDRV, a read-only disk; one mounted in another mount
+# namespace fails the exclusive open unwritten; a disk the kickstart does not name is
 # never touched by a real install; a disk install without --yes asks, and
 # without a terminal or a "yes" writes nothing; every disk is byte-for-byte
 # unchanged.
@@ -18,8 +19,8 @@ R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo ca
 tmpdir d
 export TMPDIR=$d/tmp
 mkdir "$TMPDIR"
-swaps=()
-trap 'for s in "${swaps[@]}"; do swapoff "$s" 2>/dev/null || true; done; cleanup_all' EXIT
+swaps=() holder=""
+trap '[ -z "$holder" ] || kill "$holder" 2>/dev/null; for s in "${swaps[@]}"; do swapoff "$s" 2>/dev/null || true; done; cleanup_all' EXIT
 
 # new_disk VAR NAME SIZE [losetup options]: a loop device, GPT with two
 # partitions (ext4, swap) and random bytes after them
@@ -99,6 +100,27 @@ refused oemdrv "$e" "carries the OEMDRV label"
 # a read-only disk
 new_disk f readonly 1G --read-only
 refused readonly "$f" "${f} is read-only"
+
+# mounted in another mount namespace: the probe (this namespace's mount table)
+# cannot see it, so selection passes, but the exclusive open before the first
+# write fails and nothing is written (mounted read-only: the kernel writes nothing either)
+new_disk i elsewhere 4G
+mkfs.ext4 -q "${i}p1"
+mkdir "$d/elsewhere"
+unshare -m --propagation private sh -c "mount -o ro ${i}p1 $d/elsewhere && touch $d/elsewhere.up && exec sleep 600" &
+holder=$!
+for _ in $(seq 100); do [ -e "$d/elsewhere.up" ] && break; sleep 0.1; done
+sum=$(sha256sum <"$i")
+rc=0
+SLIPWAY_CACHE=$d/cache "$S" install -k "$(ks_for "$i")" --yes --log "$d/elsewhere.log" >"$d/elsewhere.out" 2>&1 || rc=$?
+kill $holder
+wait $holder 2>/dev/null || true
+holder=""
+expect_eq "mounted in another namespace: exit" 1 "$rc"
+expect_contains "mounted in another namespace" "storage: $i: cannot open it exclusively (in use?): Device or resource busy" \
+	"$(cat "$d/elsewhere.out")"
+expect_eq "the disk mounted elsewhere" "$sum" "$(sha256sum <"$i")"
+echo "ok   a disk mounted in another namespace: the exclusive open fails, nothing written"
 
 # A real install onto one disk never opens another: the install is stopped by
 # a signal before the payload (storage has written the selected disk by then).
