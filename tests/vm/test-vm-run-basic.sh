@@ -25,6 +25,9 @@ kernel=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
 want_kver=${kernel##*/vmlinuz-}
 got=$("$vm_run" -- uname -r)
 check "uname -r in the VM is the VM kernel (host runs $(uname -r))" "$want_kver" "$got"
+efi='test -d /sys/firmware/efi && echo uefi || echo bios'
+check "the default firmware is BIOS" bios "$("$vm_run" -- sh -c "$efi")"
+check "--firmware uefi boots through OVMF (the command sees EFI)" uefi "$("$vm_run" --firmware uefi -- sh -c "$efi")"
 
 rc=0; "$vm_run" -- false || rc=$?
 check "false exits 1" 1 "$rc"
