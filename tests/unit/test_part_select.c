@@ -40,6 +40,10 @@ static struct part_probe_part sdh_parts[] = {
 	{ .name = "sdh1", .path = "/dev/sdh1", .partno = 1, .start = MiB, .size = GiB, .type = "0x83",
 	  .fs = { .fstype = "ext4" } },
 };
+static struct part_probe_part sdi_parts[] = {
+	{ .name = "sdi1", .path = "/dev/sdi1", .partno = 1, .start = MiB, .size = GiB,
+	  .type = "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", .fs = { .fstype = "swap", .swap = true } },
+};
 static struct part_probe_part sdg_parts[] = {
 	{ .name = "sdg1", .path = "/dev/sdg1", .partno = 1, .start = MiB, .size = GiB, .type = "0x8e",
 	  .fs = { .fstype = "LVM2_member", .holders = holders_dm } },
@@ -57,6 +61,9 @@ static struct part_probe_disk all_disks[] = {
 	{ .name = "loop0", .path = "/dev/loop0", .size = 4 * GiB, .sector_size = 512, .transport = "loop" },
 	D("sdg", 10 * GiB, .pttype = "dos", .parts = sdg_parts, .n_parts = 1),
 	D("sdh", 10 * GiB, .pttype = "sun", .parts = sdh_parts, .n_parts = 1),
+	D("sdi", 10 * GiB, .pttype = "gpt", .parts = sdi_parts, .n_parts = 1),
+	D("sdj", 10 * GiB, .readonly = true),
+	D("sr0", 1 * GiB, .optical = true),
 };
 
 /* A probe holding the named disks of all_disks, in that order. */
@@ -120,7 +127,13 @@ static const struct sel_case cases[] = {
 	  "storage: /dev/sdf: refusing to use this disk: /dev/sdf holds the running installer" },
 	{ "a disk held by device-mapper", "sdg", "ignoredisk --only-use=sdg\nclearpart --all\n", -EBUSY,
 	  "storage: /dev/sdg: refusing to use this disk: /dev/sdg1 is held by dm-0 (device-mapper or md)" },
-	{ "busy disks are not implicit candidates", "sdb sdd sde sdf sdg", "", 0, "sdb:gpt:new" },
+	{ "a disk with an active swap partition", "sdi", "ignoredisk --only-use=sdi\nclearpart --all\n", -EBUSY,
+	  "storage: /dev/sdi: refusing to use this disk: /dev/sdi1 is an active swap device" },
+	{ "a read-only disk", "sdj", "ignoredisk --only-use=sdj\n", -EBUSY,
+	  "storage: /dev/sdj: refusing to use this disk: /dev/sdj is read-only" },
+	{ "an optical drive", "sr0", "ignoredisk --only-use=sr0\n", -EBUSY,
+	  "storage: /dev/sr0: refusing to use this disk: /dev/sr0 is an optical drive" },
+	{ "busy disks are not implicit candidates", "sdb sdd sde sdf sdg sdi sdj sr0", "", 0, "sdb:gpt:new" },
 	{ "nothing usable", "sdd sdf", "", -ENODEV,
 	  "storage: no disk to install on: /dev/sdd1 is mounted on /mnt; /dev/sdf holds the running installer" },
 	{ "loop devices are never implicit", "sdb loop0", "", 0, "sdb:gpt:new" },
