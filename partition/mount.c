@@ -57,8 +57,9 @@ static int mount_one(const char *src, const char *target, const char *fstype, co
 		return 0;
 	int err = mnt_context_syscall_called(c) ? mnt_context_get_syscall_errno(c) : EINVAL;
 	(void)mnt_context_get_excode(c, r, buf, sizeof(buf));
-	return log_error_errno(err ? err : EIO, "storage: cannot mount %s on %s (%s): %s", src, target,
-			       strna(fstype), buf[0] ? buf : strerror(err));
+	/* the options are the usual culprit (--fsoptions): name them */
+	return log_error_errno(err ? err : EIO, "storage: cannot mount %s on %s (%s, options %s): %s", src, target,
+			       strna(fstype), isempty(options) ? "defaults" : options, buf[0] ? buf : strerror(err));
 }
 
 int part_mount_at(const char *src, const char *target, const char *fstype, const char *options,

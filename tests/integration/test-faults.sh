@@ -47,6 +47,8 @@ write_ks() { # FILE STORAGE-COMMANDS
 	KS
 }
 write_ks "$d/image.ks" "autopart --type=plain --noswap"
+write_ks "$d/badopts.ks" "reqpart
+part / --fstype=ext4 --size=2000 --grow --fsoptions=no_such_option"
 write_ks "$d/encrypted.ks" "autopart --type=plain --noswap --encrypted --passphrase=$rootpw-luks --pbkdf-memory=32768"
 write_ks "$d/disk.ks" "ignoredisk --only-use=${target#/dev/}
 clearpart --all --initlabel
@@ -70,7 +72,8 @@ ck() { # WHAT EXPECTED GOT
 yes_no() { "$@" && echo yes || echo no; }
 
 # run_case NAME MODE KIND STAGE CAUSE ARG...
-#   MODE: image | encrypted (an image) | disk. KIND: fault (ARG is SLIPWAY_FAULT), boundary (ARG is SIG:
+#   MODE: image | encrypted, badopts (images) | disk. KIND: fault (ARG is
+#   SLIPWAY_FAULT), error (a real failure the kickstart causes), boundary (ARG is SIG:
 #   the signal arrives before STAGE begins) or kill (ARGs are SIG and a string
 #   of the JSON stream to wait for). CAUSE: an extended regex the error output
 #   and the log must match.
@@ -85,6 +88,7 @@ run_case() {
 	[ "$mode" = disk ] && args+=(--yes) || args+=(--image "$c/disk.img" --size 3G)
 	case $kind in
 	fault) env=("SLIPWAY_FAULT=$1") want=1 ;;
+	error) want=1 ;;
 	boundary) env=("SLIPWAY_FAULT_SIGNAL=$stage:$1") sig=$1 ;;
 	kill) sig=$1 ;;
 	esac
@@ -119,7 +123,7 @@ run_case() {
 		ck "the JSON stream says $stage failed" yes \
 			"$(yes_no grep -qF "\"stage\":\"$stage\",\"event\":\"stage-end\",\"ok\":false" "$c/json")"
 	fi
-	if [ "$kind" = fault ]; then
+	if [ "$kind" = fault ] || [ "$kind" = error ]; then
 		ck "stderr names the stage" yes "$(yes_no grep -qx "==> $stage failed" "$c/err")"
 	fi
 	ck "stderr gives the cause /$cause/" yes "$(yes_no grep -qE -- "$cause" "$c/err")"
@@ -148,6 +152,8 @@ run_case "a package download fails" image fault download 'Input/output error' do
 run_case "LUKS format fails (before any dm-crypt use)" encrypted fault storage 'cannot format as luks2 \(aes-xts-plain64\): Input/output error' crypt
 run_case "the 80th rpm element fails" image fault payload 'rpm transaction failed after' rpm:80
 run_case "a scriptlet fails" image fault payload 'scriptlet failed' scriptlet:2
+run_case "a mount option the kernel refuses" badopts error storage \
+	'storage: cannot mount /dev/loop[0-9]+p[0-9]+ on /mnt/sysroot \(ext4, options no_such_option\): .*' ""
 run_case "fstab write fails" image fault fstab 'cannot write /mnt/sysroot/etc/fstab' write:1
 run_case "a system file write fails" image fault system 'cannot write /mnt/sysroot/etc/' write:2
 run_case "the %post script file cannot be written" image fault post 'cannot write the script' script:1
