@@ -1,6 +1,7 @@
 /* slipway's command line: global options, the subcommand table, exit codes.
  * The only file that calls exit(). */
 #include <getopt.h>
+#include <sys/prctl.h>
 
 #include "commands.h"
 #include "event.h"
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
 	struct event_sink *text = ui_sink_text_new(stderr, LVL_INFO);
 	int r;
 
+	/* Kickstarts carry passwords and passphrases: no core dump of ours may
+	 * hold them (children are dumpable again after execve). */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	event_sink_add(text);
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO))
