@@ -43,6 +43,14 @@ int part_image_target_check(const char *sysfs, const char *path, uint64_t *size)
 		if (*size == 0)
 			return log_error_errno(EINVAL, "storage: --image %s does not exist: --size is needed to create it",
 					       path);
+		/* the file is created after the download: its directory must be there now */
+		_cleanup_free_ char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (slash && stat(dir, &st) < 0)
+			return log_error_errno(errno, "storage: --image %s: cannot create it in %s: %m", path, dir),
+			       -EINVAL;
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode))

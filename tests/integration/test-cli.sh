@@ -109,6 +109,10 @@ expect_contains "--size without --image" "install: --size and --format need --im
 status "$S" install -k "$d/ok.ks" --image /etc/hostname/disk.img --size 1G --dry-run
 expect_eq "--image under a file" 2 "$rc"
 expect_contains "--image under a file" "storage: --image /etc/hostname/disk.img: Not a directory" "$out"
+status "$S" install -k "$d/ok.ks" --image "$d/no-such-dir/disk.img" --size 1G --dry-run
+expect_eq "--image in a missing directory" 2 "$rc"
+expect_contains "--image in a missing directory" \
+	"storage: --image $d/no-such-dir/disk.img: cannot create it in $d/no-such-dir: No such file or directory" "$out"
 : >"$d/empty.img"
 status "$S" install -k "$d/ok.ks" --image "$d/empty.img" --dry-run
 expect_eq "an empty image without --size" 2 "$rc"
