@@ -10,6 +10,13 @@ need_root() {
 	fi
 }
 
+# need_strace: for tests that watch slipway's system calls. LeakSanitizer
+# (make check SAN=1) cannot run under ptrace, the rest of ASan can.
+need_strace() {
+	command -v strace >/dev/null || fail "strace is not installed (make deps)"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+}
+
 cleanup_all() {
 	local m l t
 	for ((i = ${#_mounts[@]} - 1; i >= 0; i--)); do umount "${_mounts[i]}" 2>/dev/null || true; done

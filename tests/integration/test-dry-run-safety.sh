@@ -10,13 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
-command -v strace >/dev/null || fail "strace is not installed (make deps)"
+need_strace
 S=$SLIPWAY_BIN
 R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo cannot be built"
 tmpdir d
 export TMPDIR=$d/tmp
-# LeakSanitizer cannot run under ptrace (make check SAN=1): the rest of ASan can
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 mkdir "$TMPDIR"
 
 head -c 16M /dev/urandom >"$d/disk.img"
