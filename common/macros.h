@@ -70,6 +70,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+void *xmemdup(const void *p, size_t n);
 char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 #define xnew0(type, n) ((type *)xcalloc((n), sizeof(type)))
 

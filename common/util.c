@@ -41,6 +41,11 @@ char *xstrdup(const char *s)
 	return r;
 }
 
+void *xmemdup(const void *p, size_t n)
+{
+	return memcpy(xmalloc(n ? n : 1), p, n);
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *r = strndup(s, n);

@@ -42,7 +42,8 @@ struct payload_pkg {
 	char *path;	/* local file once downloaded or found in place */
 	uint64_t download_size, install_size;
 	Id chksum_type;
-	const unsigned char *chksum; /* in the pool's string space */
+	unsigned char *chksum; /* a copy: libsolv's lookups return pointers into
+				* pages it may reuse once a repo comes from a solv cache */
 };
 
 struct payload_req_state {

@@ -43,6 +43,7 @@ void payload_plan_free(struct payload_plan *p)
 		free(p->pkgs[i].nevra);
 		free(p->pkgs[i].location);
 		free(p->pkgs[i].path);
+		free(p->pkgs[i].chksum);
 	}
 	free(p->pkgs);
 	for (size_t i = 0; i < p->n_reqs; i++) {

@@ -4,6 +4,7 @@
  * requirements; solver problems as libsolv explains them. */
 #include <fnmatch.h>
 #include <solv/bitmap.h>
+#include <solv/chksum.h>
 #include <solv/evr.h>
 #include <solv/selection.h>
 #include <solv/solver.h>
@@ -327,17 +328,46 @@ static void add_entry(struct payload_plan *p, const struct ks *ks, struct jobs *
 	}
 }
 
+/* The considered packages that provide CAP. A path that no package requires
+ * is not among libsolv's file provides: the file lists are searched for it,
+ * as libsolv's solv tool does for a path on its command line. */
+static void find_providers(Pool *pool, const char *cap, Queue *q)
+{
+	Id dep = parse_capability(pool, cap), p, pp;
+	Dataiterator di;
+
+	FOR_PROVIDES(p, pp, dep)
+	if (MAPTST(pool->considered, p))
+		queue_pushunique(q, p);
+	if (q->count > 0 || cap[0] != '/')
+		return;
+	dataiterator_init(&di, pool, 0, 0, SOLVABLE_FILELIST, cap,
+			  SEARCH_STRING | SEARCH_FILES | SEARCH_COMPLETE_FILELIST);
+	while (dataiterator_step(&di)) {
+		if (MAPTST(pool->considered, di.solvid))
+			queue_pushunique(q, di.solvid);
+		dataiterator_skip_solvable(&di);
+	}
+	dataiterator_free(&di);
+}
+
 static void add_requirements(struct payload_plan *p, struct jobs *j)
 {
+	Queue q;
+
+	queue_init(&q);
 	for (size_t i = 0; i < p->n_reqs; i++) {
-		Id dep = parse_capability(p->pool, p->reqs[i].capability);
-		if (!has_provider(p->pool, dep))
+		queue_empty(&q);
+		find_providers(p->pool, p->reqs[i].capability, &q);
+		if (q.count == 0)
 			strv_pushf(&j->missing,
 				   "requirement: no package provides %s (needed because %s)",
 				   p->reqs[i].capability, p->reqs[i].reason);
 		else
-			queue_push2(&j->q, SOLVER_INSTALL | SOLVER_SOLVABLE_PROVIDES, dep);
+			queue_push2(&j->q, SOLVER_INSTALL | SOLVER_SOLVABLE_ONE_OF,
+				    pool_queuetowhatprovides(p->pool, &q));
 	}
+	queue_free(&q);
 }
 
 static int build_jobs(struct payload_plan *p, const struct ks *ks, struct jobs *j)
@@ -474,20 +504,25 @@ static void fill_packages(struct payload_plan *p, Queue *result)
 		k->repo = s->repo->appdata;
 		k->nevra = xstrdup(pool_solvable2str(pool, s));
 		k->location = xstrdup(solvable_lookup_location(s, NULL));
-		k->chksum = solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &k->chksum_type);
+		const unsigned char *sum = solvable_lookup_bin_checksum(s, SOLVABLE_CHECKSUM, &k->chksum_type);
+		k->chksum = sum ? xmemdup(sum, (size_t)solv_chksum_len(k->chksum_type)) : NULL;
 		k->download_size = solvable_lookup_num(s, SOLVABLE_DOWNLOADSIZE, 0);
 		k->install_size = solvable_lookup_num(s, SOLVABLE_INSTALLSIZE, 0);
 		p->download_size += k->download_size;
 		p->install_size += k->install_size;
 	}
 	qsort(p->pkgs, p->n_pkgs, sizeof(*p->pkgs), cmp_pkg);
+	Queue q;
+	queue_init(&q);
 	for (size_t i = 0; i < p->n_reqs; i++) {
-		Id dep = parse_capability(pool, p->reqs[i].capability), q, qq;
-		FOR_PROVIDES(q, qq, dep)
-		for (size_t k = 0; k < p->n_pkgs && !p->reqs[i].provider; k++)
-			if (p->pkgs[k].id == q)
-				p->reqs[i].provider = xstrdup(p->pkgs[k].nevra);
+		queue_empty(&q);
+		find_providers(pool, p->reqs[i].capability, &q);
+		for (int n = 0; n < q.count; n++)
+			for (size_t k = 0; k < p->n_pkgs && !p->reqs[i].provider; k++)
+				if (p->pkgs[k].id == q.elements[n])
+					p->reqs[i].provider = xstrdup(p->pkgs[k].nevra);
 	}
+	queue_free(&q);
 }
 
 int payload_solve(struct payload_plan *p, const struct ks *ks, const struct payload_opts *o)

@@ -100,6 +100,21 @@ static void test_requirements(void **state)
 	strbuf_release(&out);
 	payload_plan_free(p);
 
+	/* a path that only filelists.xml knows and no package requires */
+	struct payload_opts of = {.cachedir = e->cache};
+	p = NULL;
+	payload_require(&of, "/usr/share/synth-chain/synth-chain-a/VERSION", "a file is needed");
+	assert_int_equal(plan_for(ks, &of, &p), 0);
+	_cleanup_strv_free_ char **lf = payload_plan_nevras(p);
+	assert_true(strv_contains(lf, "synth-chain-a-1.0-1.noarch"));
+	payload_plan_print(p, false, &out);
+	if (!strstr(out.buf, "/usr/share/synth-chain/synth-chain-a/VERSION (a file is needed): "
+			     "synth-chain-a-1.0-1.noarch"))
+		fail_msg("expected the file requirement with its provider, got:\n%s", out.buf);
+	strbuf_release(&out);
+	payload_plan_free(p);
+	payload_opts_done(&of);
+
 	/* a requirement nothing provides is an error, --ignoremissing or not */
 	p = NULL;
 	payload_require(&o, "xfsprogs", "the / filesystem is xfs");
@@ -157,12 +172,37 @@ static void test_minimal_set_without_comps(void **state)
 	payload_opts_done(&o);
 }
 
+/* A plan made from the solv cache (the second run) must verify the packages
+ * as the first did: the checksums were pointers into libsolv pages, which the
+ * file list search of a path requirement reuses when the repo comes from a
+ * solv cache, and every package of the test distro then failed its check. */
+static void test_warm_cache_download(void **state)
+{
+	struct env *e = *state;
+	_cleanup_free_ char *repo = fixture("tests/fixtures/distro/build.sh", "", "repodata/repomd.xml");
+	struct payload_opts o = {.cachedir = e->cache};
+
+	if (!repo)
+		skip();
+	payload_require(&o, "/usr/lib/systemd/systemd-cryptsetup", "a path only file lists know");
+	_cleanup_free_ char *ks = xasprintf("url --url=file://%s\n%%packages\n@core\n%%end\n", repo);
+	for (int run = 0; run < 2; run++) { /* cold, then from the cache */
+		struct payload_plan *p = NULL;
+		assert_int_equal(plan_for(ks, &o, &p), 0);
+		if (payload_download(p) != 0)
+			fail_msg("run %d (%s): the packages did not verify", run + 1, run ? "warm cache" : "cold");
+		payload_plan_free(p);
+	}
+	payload_opts_done(&o);
+}
+
 int main(void)
 {
 	/* Planning logs what it does; tests only want the failures. */
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_requirements, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_minimal_set_without_comps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_warm_cache_download, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
