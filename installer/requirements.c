@@ -25,8 +25,12 @@ static void require_storage(const struct part_plan *s, struct payload_opts *o)
 				_cleanup_free_ char *why = xasprintf("the plan makes %s filesystems", *t);
 				payload_require(o, mkfs_tools[i].capability, why);
 			}
-	if (part_plan_encrypted(s))
+	if (part_plan_encrypted(s)) {
 		payload_require(o, "cryptsetup", "a volume is encrypted (LUKS2)");
+		/* by file: a package of its own in Debian, inside systemd elsewhere */
+		payload_require(o, "/usr/lib/systemd/systemd-cryptsetup",
+				"the initramfs unlocks the encrypted volumes with systemd-cryptsetup");
+	}
 }
 
 static void require_boot(const struct plan *p, struct payload_opts *o)
