@@ -125,6 +125,19 @@ static int xfer_start(CURLM *multi, struct payload_xfer *x, long timeout)
 
 enum outcome { OUT_DONE, OUT_RETRY, OUT_RESTART, OUT_FATAL };
 
+/* Answers another attempt cannot change: the file is not there (or not
+ * for us), or the server's certificate is not one to trust. */
+static bool not_there(long code, CURLcode cc)
+{
+	return code == 404 || code == 403 || code == 401 || code == 410 || cc == CURLE_FILE_COULDNT_READ_FILE;
+}
+
+static bool untrusted(CURLcode cc)
+{
+	return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
+	       cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || cc == CURLE_SSL_CERTPROBLEM;
+}
+
 /* Decides what a finished attempt means; logs why it failed. */
 static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned retries)
 {
@@ -162,9 +175,8 @@ static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned r
 		return OUT_RESTART;
 	}
 	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(cc);
-	if (code == 404 || code == 403 || code == 401 || code == 410 ||
-	    cc == CURLE_FILE_COULDNT_READ_FILE) {
-		x->error = (log_error("%s: %s: %s", x->what, x->url, why), -ENOENT);
+	if (not_there(code, cc) || untrusted(cc)) {
+		x->error = (log_error("%s: %s: %s", x->what, x->url, why), not_there(code, cc) ? -ENOENT : -EIO);
 		return OUT_FATAL;
 	}
 	x->error = -EIO;
@@ -355,10 +367,12 @@ int payload_fetch_mem(const char *url, const struct payload_repo *repo, unsigned
 		curl_easy_cleanup(e);
 		if (cc == CURLE_OK)
 			return 0;
-		if (code == 404 || code == 403 || code == 410 || cc == CURLE_FILE_COULDNT_READ_FILE)
+		if (not_there(code, cc))
 			return log_debug("%s: %s", url,
 					 errbuf[0] ? errbuf : curl_easy_strerror(cc)),
 			       -ENOENT;
+		if (untrusted(cc))
+			return log_error("%s: %s", url, errbuf[0] ? errbuf : curl_easy_strerror(cc)), -EIO;
 		if (attempt < retries) {
 			log_warning("%s: %s (retrying)", url,
 				    errbuf[0] ? errbuf : curl_easy_strerror(cc));
