@@ -20,7 +20,7 @@ test=(
 	qemu-system-x86 qemu-utils ovmf seabios linux-image-amd64 busybox-static
 	cryptsetup-bin cpio zstd xz-utils
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso
-	tmux strace expect
+	tmux strace expect openssl
 	clang llvm libclang-rt-14-dev
 )
 
