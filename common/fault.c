@@ -146,6 +146,7 @@ void fault_reset(void)
 {
 	memset(&st, 0, sizeof(st));
 }
+
 static int signal_from_name(const char *s)
 {
 	if (startswith(s, "SIG"))
