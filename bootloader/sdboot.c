@@ -1,6 +1,6 @@
 /* systemd-boot (bootloader --sdboot): bootctl installs it on the ESP, the
  * kernels and initramfs images are copied there, one loader entry each.
- * The test distro carries no systemd-boot: this path is not VM-tested. */
+ * tests/vm/test-sdboot-boot.sh boots such an image under OVMF. */
 #include "boot-internal.h"
 #include "run.h"
 
