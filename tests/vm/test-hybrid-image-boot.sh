@@ -13,8 +13,10 @@ repo=$(tests/fixtures/distro/build.sh)
 sed "s|@REPO@|$repo|" docs/examples/demo.ks >"$work/ks.cfg"
 t0=$SECONDS
 TMPDIR=$work "$S" install -k "$work/ks.cfg" --image "$work/disk.img" --size 4G --progress none \
-	--log "$work/install.log" >/dev/null || { tail -20 "$work/install.log"; exit 1; }
+	--log "$work/install.log" >"$work/out" || { tail -20 "$work/install.log"; exit 1; }
 echo "install: $((SECONDS - t0)) s"
+. tests/vm/scenario-checks.sh
+scenario_checks "$work/out"
 for fw in bios uefi; do
 	t0=$SECONDS
 	tests/vm/vm-boot --disk "$work/disk.img" --firmware "$fw" --password slipway --qemu-arg=-snapshot \
@@ -22,9 +24,7 @@ for fw in bios uefi; do
 		--run 'cat /etc/hostname' --expect '^slipway-demo$' \
 		--run 'id demo' --expect '\(wheel\)' \
 		--run 'cat /proc/cmdline' --expect 'root=UUID=[0-9a-f-]+ ro' \
-		--run 'systemctl is-system-running --wait || systemctl --failed --no-legend --plain' \
-		--expect '^(running|degraded)' \
-		--run 'findmnt -n -o FSTYPE /boot/efi' --expect '^vfat$' ||
+		--run 'findmnt -n -o FSTYPE /boot/efi' --expect '^vfat$' "${checks[@]}" ||
 		{ echo "FAIL: $fw boot; last serial lines:"; tail -30 "$work/serial-$fw.log" | tr -d '\r'; exit 1; }
 	echo "$fw: booted and checked in $((SECONDS - t0)) s"
 done

@@ -28,14 +28,15 @@ TMPDIR=$work "$S" install -k "$work/ks.cfg" --image "$work/disk.img" --size 4G -
 echo "install: $((SECONDS - t0)) s"
 grep -q 'systemd-boot (bootloader --sdboot)' "$work/out" ||
 	{ echo "FAIL: the plan does not require systemd-boot: $(grep -A12 'required by the plan' "$work/out")"; exit 1; }
+. tests/vm/scenario-checks.sh
+scenario_checks "$work/out"
 t0=$SECONDS
 loader_info='tr -d "\0" < /sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f'
 tests/vm/vm-boot --disk "$work/disk.img" --firmware uefi --password "$pw" --log "$work/serial.log" \
 	--run "$loader_info" --expect 'systemd-boot [0-9]' \
 	--run 'cat /etc/hostname' --expect '^sdboot-test$' \
 	--run 'cat /proc/cmdline' --expect 'root=UUID=[0-9a-f-]+' \
-	--run 'systemctl is-system-running --wait || systemctl --failed --no-legend --plain' \
-	--expect '^(running|degraded)' >"$work/boot.out" 2>&1 || {
+	"${checks[@]}" >"$work/boot.out" 2>&1 || {
 	cat "$work/boot.out"
 	echo "last serial lines:"
 	tail -40 "$work/serial.log" | tr -d '\r'
