@@ -50,6 +50,18 @@ int payload_plan_new(const struct ks *ks, const struct payload_opts *o, struct p
 void payload_plan_free(struct payload_plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct payload_plan *, payload_plan_free)
 
+/* The comps environments and user-visible groups of the kickstart's repos
+ * (for the TUI's software selection): environments first, then by display
+ * order and id. Reads the repos' metadata like planning does. */
+struct payload_comps_entry {
+	char *id, *name, *description;
+	bool environment;
+	unsigned order;
+};
+int payload_comps_list(const struct ks *ks, const struct payload_opts *o, struct payload_comps_entry **ret,
+		       size_t *ret_n);
+void payload_comps_list_free(struct payload_comps_entry *l, size_t n);
+
 /* Count, download size, installed size, requirements with their reasons;
  * every package with verbose. */
 void payload_plan_print(const struct payload_plan *p, bool verbose, struct strbuf *out);
