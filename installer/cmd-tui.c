@@ -1,6 +1,7 @@
 /* `slipway` on a terminal (or `slipway tui`): the text user interface fills
  * a kickstart; this installs it exactly as `slipway install -k` does — the
  * same parser, plan and pipeline — with the TUI as the progress sink. */
+#include <fcntl.h>
 #include <getopt.h>
 
 #include "commands.h"
@@ -91,9 +92,17 @@ static int parse_tui_args(int argc, char **argv, struct tui_cli *c)
 	return 0;
 }
 
+/* What the pipeline's hooks get. */
+struct tui_run {
+	struct tui *t;
+	const char *log;
+};
+
 static enum inst_finish ask_finish(void *data, bool image)
 {
-	switch (ui_tui_finish(data, image, NULL)) {
+	struct tui_run *run = data;
+
+	switch (ui_tui_finish(run->t, image, run->log)) {
 	case UI_TUI_FINISH_SHELL: return FINISH_SHELL;
 	case UI_TUI_FINISH_REBOOT: return FINISH_REBOOT;
 	case UI_TUI_FINISH_POWEROFF: return FINISH_POWEROFF;
@@ -103,12 +112,12 @@ static enum inst_finish ask_finish(void *data, bool image)
 
 static void suspend(void *data)
 {
-	ui_tui_suspend(data);
+	ui_tui_suspend(((struct tui_run *)data)->t);
 }
 
 static void resume(void *data)
 {
-	ui_tui_resume(data);
+	ui_tui_resume(((struct tui_run *)data)->t);
 }
 
 /* After a failure: the installer's own shell to look at the log. */
@@ -161,9 +170,10 @@ static int install_once(struct tui *t, struct tui_cli *c, const char *text, cons
 		return -1;
 
 	ui_tui_progress_begin(t, "Installing");
+	struct tui_run run = { t, c->log_path };
 	struct inst_run_opts ro = { .yes = true, /* confirmed on the summary */
 				    .log = c->log_path, .workdir = workdir, .ask_finish = ask_finish,
-				    .suspend = suspend, .resume = resume, .data = t };
+				    .suspend = suspend, .resume = resume, .data = &run };
 	r = inst_pipeline_run(plan, &ro);
 	if (r >= 0) {
 		*finish = plan->finish;
@@ -207,6 +217,14 @@ int inst_cmd_tui(int argc, char **argv)
 	int r;
 
 	r = parse_tui_args(argc, argv, &c);
+	/* --log is opened once the screen is up: check it can be before */
+	if (r == 0 && c.log_path) {
+		int fd = open(c.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (fd < 0)
+			r = (log_error_errno(-errno, "tui: --log %s: %m", c.log_path), -EINVAL);
+		else
+			close(fd);
+	}
 	if (r == 0 && (r = start_tui(&c, &t)) < 0)
 		r = r == -ENOTTY || r == -EINVAL ? -EINVAL : -EIO;
 	if (r != 0) {
@@ -227,7 +245,8 @@ int inst_cmd_tui(int argc, char **argv)
 		for (;;) {
 			strbuf_reset(&text);
 			if (ui_tui_hub(t, &text) == UI_TUI_QUIT) {
-				r = EXIT_DONE;
+				/* Ctrl-C, SIGTERM or a hang-up in the hub: nothing was written */
+				r = interrupt_signal() ? 128 + interrupt_signal() : EXIT_DONE;
 				break;
 			}
 			r = install_once(t, &c, strbuf_str(&text), workdir, &finish);

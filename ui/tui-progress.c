@@ -225,6 +225,8 @@ enum ui_tui_failure ui_tui_failed(struct tui *t, const char *log)
 
 	for (;;) {
 		int c = tui_dialog(&t->scr, "Installation failed", text, b);
+		if (t->scr.gone)
+			return UI_TUI_FAIL_QUIT;
 		if (c == 0)
 			return UI_TUI_FAIL_SHELL;
 		if (c == 1)
@@ -252,6 +254,8 @@ enum ui_tui_finish ui_tui_finish(struct tui *t, bool image, const char *log)
 
 	for (;;) {
 		int c = tui_dialog(&t->scr, "Installation complete", text, image ? image_buttons : disk_buttons);
+		if (t->scr.gone)
+			return UI_TUI_FINISH_EXIT;
 		if (c >= 0)
 			return image ? image_actions[c] : disk_actions[c];
 	}

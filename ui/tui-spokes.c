@@ -1,10 +1,12 @@
 /* The TUI's spokes other than storage: installation source, language and
  * keyboard, time zone, network and host name, root and user accounts, and
  * software selection from the source's comps. */
+#include <ctype.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include "kickstart/ks.h"
+#include "run.h"
 #include "strv.h"
 #include "system/sysconf.h"
 #include "tui-internal.h"
@@ -121,9 +123,9 @@ static const char *const keymaps[] = {
 static const char locale_help[] =
 	"The system language (LANG in /etc/locale.conf; kickstart \"lang\") and the\n"
 	"console keyboard layout (KEYMAP in /etc/vconsole.conf; \"keyboard --vckeymap\").\n"
-	"The installer itself stays in English. The keyboard layout applies to the new\n"
-	"system; on the installer's own console it applies once you reboot (the\n"
-	"terminal you type on now keeps its own layout).\n"
+	"The installer itself stays in English. On a Linux virtual console the layout\n"
+	"applies to the installer at once (loadkeys); serial, SSH and other terminals\n"
+	"keep the layout of the keyboard you type on.\n"
 	"Type to search a list; Esc clears the search, then goes back.";
 
 static int pick(struct tui *t, const char *title, const char *help, const char *intro, const char *const *list,
@@ -140,6 +142,23 @@ static int pick(struct tui *t, const char *title, const char *help, const char *
 	int c = tui_list(&t->scr, title, help, intro, items, n, TUI_LIST_SEARCH, &cursor);
 	free(items);
 	return c;
+}
+
+/* On a Linux virtual console the layout applies at once (loadkeys, as
+ * Anaconda's localed call does); serial, ssh and tmux terminals keep the
+ * layout of the keyboard they come from. */
+static void apply_keymap(struct tui *t, const char *map)
+{
+	const char *tty = ttyname(STDIN_FILENO);
+	_cleanup_free_ char *prog = NULL;
+
+	if (!tty || !startswith(tty, "/dev/tty") || !isdigit((unsigned char)tty[8]))
+		return;
+	if (!(prog = run_find_program("loadkeys")))
+		return;
+	int r = run_argv((char *const[]){ prog, "-q", (char *)map, NULL }, &(struct run_opts){ .quiet = true });
+	t->scr.status = r == 0 ? "The layout applies to this console now."
+			       : "loadkeys cannot load this layout here; it applies to the new system.";
 }
 
 void tui_spoke_locale(struct tui *t)
@@ -163,6 +182,7 @@ void tui_spoke_locale(struct tui *t)
 			if (i >= 0) {
 				free(t->a.keymap);
 				t->a.keymap = xstrdup(keymaps[i]);
+				apply_keymap(t, t->a.keymap);
 			}
 		} else
 			return;

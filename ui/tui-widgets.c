@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <strings.h>
 
+#include "interrupt.h"
 #include "macros.h"
 #include "strbuf.h"
 #include "tui-widgets.h"
@@ -227,8 +228,17 @@ void tui_help(struct tui_screen *s, const char *title, const char *help)
 
 int tui_key(struct tui_screen *s, const char *help_title, const char *help)
 {
+	int c = ERR;
+
 	refresh();
-	int c = getch();
+	/* getch() blocks: ERR is a signal (SIGINT, SIGTERM, SIGHUP: slipway's
+	 * handler sets the flag) or a terminal that is gone (it then fails at
+	 * once, again and again). Either way the operator is not there. */
+	for (int errors = 0; !s->gone && (c = getch()) == ERR;)
+		if (interrupt_signal() || ++errors >= 10)
+			s->gone = true;
+	if (s->gone)
+		return 27;
 	s->status = NULL;
 	if (c == KEY_F(1) && help) {
 		tui_help(s, help_title, help);
@@ -267,8 +277,8 @@ int tui_list(struct tui_screen *s, const char *title, const char *help, const ch
 			cur_vis = 0;
 		}
 		const char *hints = flags & TUI_LIST_MULTI
-					    ? "F1 Help  Up/Down Move  Space Select  Enter Done  Esc Back"
-					    : "F1 Help  Up/Down Move  Enter Choose  Esc Back";
+					    ? "F1 Help  Up/Down/PgUp/PgDn Move  Space Select  Enter Done  Esc Back"
+					    : "F1 Help  Up/Down/PgUp/PgDn Move  Enter Choose  Esc Back";
 		if (tui_frame(s, title, hints)) {
 			int y = print_wrapped(s, CONTENT_TOP, 2, COLS - 4, TUI_NORMAL, intro);
 			if (flags & TUI_LIST_SEARCH) {

@@ -13,6 +13,9 @@ struct tui_screen {
 	int saved_out, saved_err; /* fds 1 and 2 while the screen owns the terminal */
 	bool color, open;
 	const char *status; /* a one-line message under the content, cleared on the next key */
+	/* The terminal is gone (hang-up, EOF) or a signal asked to stop: every
+	 * widget answers as if Esc was pressed and the hub quits. */
+	bool gone;
 };
 
 /* Takes the terminal on stdin/stdout: ncurses on duplicates of those fds,

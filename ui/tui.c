@@ -191,6 +191,8 @@ int ui_tui_hub(struct tui *t, struct strbuf *out)
 		int c = tui_list(&t->scr, "Installation summary", hub_help, intro, items, HUB_N, 0, &cursor);
 		for (int i = 0; i < _TUI_SPOKE_MAX; i++)
 			free(status[i]);
+		if (t->scr.gone)
+			return UI_TUI_QUIT;
 		if (c == TUI_BACK || c == HUB_QUIT) {
 			if (confirm_quit(t))
 				return UI_TUI_QUIT;
@@ -221,12 +223,14 @@ int ui_tui_hub(struct tui *t, struct strbuf *out)
 
 /* --- summary --- */
 
+/* The plan's lines about what is written over (partition/plan-print.c):
+ * a disk written, its new table, what is DESTROYED on it. */
 static bool erase_line(const char *line, size_t len)
 {
 	_cleanup_free_ char *l = xstrndup(line, len);
 
-	return strcasestr(l, "erase") || strcasestr(l, "wipe") || strcasestr(l, "new gpt") ||
-	       strcasestr(l, "new dos") || strcasestr(l, "destroy");
+	return startswith(l, "disk /dev/") || strstr(l, "DESTROYED") || strstr(l, "new gpt table") ||
+	       strstr(l, "new msdos table");
 }
 
 static const char summary_help[] =
@@ -261,7 +265,8 @@ bool ui_tui_summary(struct tui *t, const char *plan_text, char *const *erase)
 		strbuf_add(&text, intent + 1, (size_t)(end - intent - 1));
 	} else
 		strbuf_adds(&text, plan_text);
-	if (tui_pager(&t->scr, "Summary: the plan", summary_help, strbuf_str(&text), erase_line, buttons) != 0)
+	if (tui_pager(&t->scr, "Summary: the plan", summary_help, strbuf_str(&text), erase_line, buttons) != 0 ||
+	    t->scr.gone)
 		return false;
 	for (char *const *d = erase; d && *d; d++) {
 		if (!disk_has_data(t, *d))
@@ -272,7 +277,7 @@ bool ui_tui_summary(struct tui *t, const char *plan_text, char *const *erase)
 			"disk's name (%s) to confirm, or press Esc to go back:",
 			*d, *d);
 		for (;;) {
-			if (tui_ask(&t->scr, "Confirm erasing a disk", q, typed, sizeof(typed), false) < 0)
+			if (tui_ask(&t->scr, "Confirm erasing a disk", q, typed, sizeof(typed), false) < 0 || t->scr.gone)
 				return false;
 			const char *name = startswith(typed, "/dev/") ? typed + 5 : typed;
 			if (streq(name, *d))
