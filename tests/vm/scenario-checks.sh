@@ -1,7 +1,8 @@
 # The checks every boot scenario runs inside the system slipway installed
 # (sourced by tests/vm/test-*-boot.sh): systemd's state, every fstab mount
 # mounted, `rpm -qa` against the plan's package count, /var/log/slipway
-# complete and an SBOM entry for every installed package.
+# complete and an SBOM entry for every installed package; scenario_boot runs
+# vm-boot with them.
 # scenario_checks OUT: reads the plan's count from slipway's output OUT and
 # sets the array `checks` of vm-boot --run/--expect arguments.
 scenario_checks() {
@@ -20,4 +21,20 @@ scenario_checks() {
 		--expect 'install\.log .*ks\.cfg .*packaging\.log .*plan\.txt .*sbom\.spdx\.json'
 		--run "$sbom" --expect '^0$'
 	)
+}
+
+# scenario_boot WORK WHAT VM-BOOT-ARGS...: boots with vm-boot, the serial
+# transcript in WORK/serial.log; prints vm-boot's output, and on failure the
+# last serial lines too, then fails with WHAT.
+scenario_boot() {
+	local work=$1 what=$2
+	shift 2
+	if ! tests/vm/vm-boot --log "$work/serial.log" "$@" >"$work/boot.out" 2>&1; then
+		cat "$work/boot.out"
+		echo "last serial lines:"
+		tail -40 "$work/serial.log" | tr -d '\r'
+		echo "FAIL: $what"
+		exit 1
+	fi
+	sed 's/^/  | /' "$work/boot.out"
 }
