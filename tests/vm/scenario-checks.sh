@@ -1,8 +1,7 @@
 # The checks every boot scenario runs inside the system slipway installed
 # (sourced by tests/vm/test-*-boot.sh): systemd's state, every fstab mount
 # mounted, `rpm -qa` against the plan's package count, /var/log/slipway
-# complete and an SBOM entry for every installed package; scenario_boot runs
-# vm-boot with them.
+# complete and an SBOM entry for every installed package.
 # scenario_checks OUT: reads the plan's count from slipway's output OUT and
 # sets the array `checks` of vm-boot --run/--expect arguments.
 scenario_checks() {
@@ -24,17 +23,18 @@ scenario_checks() {
 }
 
 # scenario_boot WORK WHAT VM-BOOT-ARGS...: boots with vm-boot, the serial
-# transcript in WORK/serial.log; prints vm-boot's output, and on failure the
-# last serial lines too, then fails with WHAT.
+# transcript in WORK/serial.log and the `checks` appended to the arguments;
+# prints vm-boot's lines, or on failure them, the last serial lines and
+# "FAIL: WHAT", and exits 1.
 scenario_boot() {
 	local work=$1 what=$2
 	shift 2
-	if ! tests/vm/vm-boot --log "$work/serial.log" "$@" >"$work/boot.out" 2>&1; then
+	tests/vm/vm-boot --log "$work/serial.log" "$@" "${checks[@]}" >"$work/boot.out" 2>&1 || {
 		cat "$work/boot.out"
 		echo "last serial lines:"
 		tail -40 "$work/serial.log" | tr -d '\r'
 		echo "FAIL: $what"
 		exit 1
-	fi
+	}
 	sed 's/^/  | /' "$work/boot.out"
 }
