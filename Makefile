@@ -16,7 +16,7 @@ BUILD ?= build
 SAN_FLAGS =
 endif
 
-PKGS = blkid fdisk mount ncursesw libcryptsetup rpm libsolv libsolvext libcurl json-c libcrypt
+PKGS = blkid fdisk mount ncursesw libcryptsetup rpm libsolv libsolvext libcurl json-c libcrypt expat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
