@@ -110,8 +110,10 @@ static struct payload_repo *repo_new(const char *id, const struct ks_loc *loc, c
 	struct payload_repo *r = xnew0(struct payload_repo, 1);
 
 	r->id = xstrdup(id);
-	r->where =
-	    loc && loc->file ? xasprintf("%s:%u: %s", loc->file, loc->line, cmd) : xstrdup(cmd);
+	/* line 0: not from a kickstart line ("inst.repo: url") */
+	r->where = !loc || !loc->file ? xstrdup(cmd)
+		   : loc->line	      ? xasprintf("%s:%u: %s", loc->file, loc->line, cmd)
+				      : xasprintf("%s: %s", loc->file, cmd);
 	r->gpgcheck = true;
 	r->cost = 1000; /* dnf's default cost */
 	return r;
