@@ -14,6 +14,23 @@ static bool mirror_scheme_ok(const char *u)
 	return startswith(u, "http://") || startswith(u, "https://") || startswith(u, "file:///");
 }
 
+/* A base URL after mirror_base(): something after the scheme. */
+static bool mirror_base_ok(const char *b)
+{
+	size_t n = strlen(b);
+	return (startswith(b, "http://") && n > 7) || (startswith(b, "https://") && n > 8) ||
+	       (startswith(b, "file:///") && n > 8);
+}
+
+/* One word of printable characters: it goes into messages and to libcurl. */
+static bool url_word(const char *u)
+{
+	for (; *u; u++)
+		if ((unsigned char)*u <= ' ' || *u == 0x7f)
+			return false;
+	return true;
+}
+
 /* A metalink names repomd.xml itself; the repo's base is two levels up. */
 static char *mirror_base(const char *u)
 {
@@ -43,13 +60,20 @@ int payload_mirrorlist_parse(const char *text, char ***ret, char **ret_err)
 			t[--n] = '\0';
 		if (n == 0 || t[0] == '#')
 			continue;
-		if (strpbrk(t, " \t") || !strstr(t, "://")) {
+		if (!url_word(t) || !strstr(t, "://")) {
+			for (char *c = t; *c; c++) /* the message must not carry them */
+				if ((unsigned char)*c < ' ' || *c == 0x7f)
+					*c = '?';
 			*ret_err = xasprintf("line %u: not a URL: \"%.80s\"", lineno, t);
 			return -EBADMSG;
 		}
 		if (!mirror_scheme_ok(t))
 			continue;
 		_cleanup_free_ char *b = mirror_base(t);
+		if (!mirror_base_ok(b)) {
+			*ret_err = xasprintf("line %u: not a URL: \"%.80s\"", lineno, t);
+			return -EBADMSG;
+		}
 		if (!strv_contains(l, b))
 			strv_push(&l, b);
 	}
@@ -157,10 +181,15 @@ static void XMLCALL ml_end(void *data, const char *el)
 		t[n - 1] = '\0';
 	if (c->file_depth && c->in == IN_HASH && c->hash_type)
 		add_hash(c, c->hash_type, t);
-	else if (c->file_depth && c->in == IN_URL && c->url_ok && mirror_scheme_ok(t)) {
-		c->urls = xrealloc(c->urls, (c->n_urls + 1) * sizeof(*c->urls));
-		c->urls[c->n_urls] = (struct ml_url){ mirror_base(t), c->preference, c->n_urls };
-		c->n_urls++;
+	else if (c->file_depth && c->in == IN_URL && c->url_ok && mirror_scheme_ok(t) && url_word(t)) {
+		char *b = mirror_base(t);
+		if (!mirror_base_ok(b)) {
+			free(b);
+		} else {
+			c->urls = xrealloc(c->urls, (c->n_urls + 1) * sizeof(*c->urls));
+			c->urls[c->n_urls] = (struct ml_url){ b, c->preference, c->n_urls };
+			c->n_urls++;
+		}
 	} else if (c->file_depth && c->in == IN_SIZE)
 		c->ml->size = strtoull(t, NULL, 10);
 	c->in = IN_NONE;
