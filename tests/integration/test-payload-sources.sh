@@ -1,0 +1,137 @@
+#!/bin/bash
+# Installation sources on local devices. harddrive: an ext4 partition of a
+# loop device holding a copy of the synthetic chain repo, named by LABEL=
+# and by device name; a --root install from it; --dry-run says what it would
+# mount and mounts nothing; the source's disk is refused as an install target
+# (exit 3); a --dir without a repo and a device that does not exist are
+# kickstart errors (exit 2); --biospart is pykickstart's removal error; the
+# source is byte-for-byte unchanged. cdrom: an ISO 9660 image (xorriso)
+# attached to a loop device stands in for an optical drive (the host has
+# none): the libblkid scan finds it (--dry-run) when no other iso9660
+# device is attached (another one could hold a repo too). This host's
+# kernel has no iso9660, so mounting it is tested in the VM layer
+# (tests/vm/test-payload-cdrom-vm.sh); here only the clear error, unless
+# the kernel has it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+need_root
+S=$(tests/fixtures/synth/build.sh)
+[ -d "$S/chain/repodata" ] || fail "the synthetic repos were not built: $S"
+command -v xorriso >/dev/null || fail "xorriso is not installed (make deps)"
+
+tmpdir d
+export SLIPWAY_CACHE=$d/cache
+chain_set="synth-chain-a-1.0 synth-chain-b-2.0 synth-chain-c-1.0 synth-chain-d-1.0 synth-chain-data-1.0 synth-tool-1.0"
+installed() {
+	rpm --root "$1" --dbpath /var/lib/rpm -qa --qf '%{NAME}-%{VERSION}\n' | grep -v '^gpg-pubkey' | sort |
+		tr '\n' ' ' | sed 's/ $//'
+}
+write_ks() { # FILE LINES...
+	local f=$1
+	shift
+	printf '%s\n' "$@" '%packages --nocore' synth-chain-a '%end' >"$f"
+}
+# no mount of DEV in the host's namespace (slipway mounts in its own)
+not_mounted() { ! grep -q "^$1 " /proc/mounts || fail "$2: $1 is still mounted: $(grep "^$1 " /proc/mounts)"; }
+
+# --- harddrive: an ext4 partition with the repo under /srv/chain
+truncate -s 64M "$d/hd.img"
+printf 'label: gpt\n,,L\n' | sfdisk -q "$d/hd.img"
+new_loop hd "$d/hd.img"
+partitions "$hd" p1
+label=slip-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mkfs.ext4 -q -L "$label" "${hd}p1"
+mkdir "$d/mnt"
+mount "${hd}p1" "$d/mnt"
+track_mount "$d/mnt"
+mkdir -p "$d/mnt/srv"
+cp -a "$S/chain" "$d/mnt/srv/chain"
+umount "$d/mnt"
+sync
+sum0=$(sha256sum <"$hd" | cut -d' ' -f1)
+
+write_ks "$d/hd.ks" "harddrive --partition=LABEL=$label --dir=/srv/chain"
+out=$("$SLIPWAY_BIN" install -k "$d/hd.ks" --root "$d/r1" 2>&1) || fail "harddrive install failed: $out"
+expect_eq "harddrive: installed" "$chain_set" "$(installed "$d/r1")"
+expect_contains "harddrive: mounted" "installation source: ${hd}p1 mounted read-only on /run/install/isodir" "$out"
+expect_contains "harddrive: plan" "repo anaconda: file:///run/install/isodir/srv/chain" "$out"
+expect_contains "harddrive: the key beside the repo" "RPM-GPG-KEY" "$out"
+not_mounted "${hd}p1" "harddrive"
+
+# by device name, --dry-run: resolved, not mounted
+write_ks "$d/hd-name.ks" "harddrive --partition=${hd#/dev/}p1 --dir=/srv/chain"
+out=$("$SLIPWAY_BIN" install -k "$d/hd-name.ks" --root "$d/r2" --dry-run 2>&1) || fail "harddrive dry-run failed: $out"
+expect_contains "dry-run: source" "source: $d/hd-name.ks:1: harddrive --partition=${hd#/dev/}p1" "$out"
+expect_contains "dry-run: device" "device ${hd}p1 (ext4, label $label, disk ${hd#/dev/}: never a target)" "$out"
+expect_contains "dry-run: would mount" "would mount ${hd}p1 read-only on /run/install/isodir and use the repo file:///run/install/isodir/srv/chain" "$out"
+[[ "$out" == *"mounted read-only on"* ]] && fail "dry-run: something was mounted: $out"
+[ -e "$d/r2" ] && fail "dry-run: the target was created"
+
+# the source's disk is never a target, even when the kickstart names it
+printf '%s\n' "harddrive --partition=${hd}p1 --dir=/srv/chain" "ignoredisk --only-use=${hd#/dev/}" \
+	"clearpart --all --initlabel" "autopart --type=plain" >"$d/disk.ks"
+rc=0
+out=$("$SLIPWAY_BIN" install -k "$d/disk.ks" --dry-run --yes 2>&1) || rc=$?
+expect_eq "source disk as target: exit" 3 "$rc"
+expect_contains "source disk as target: reason" "$hd: refusing to use this disk: $hd holds the installation source ($d/disk.ks:1: harddrive --partition=${hd}p1)" "$out"
+
+# kickstart errors: exit 2, naming the line
+write_ks "$d/nodir.ks" "harddrive --partition=LABEL=$label --dir=/nope"
+rc=0
+out=$("$SLIPWAY_BIN" install -k "$d/nodir.ks" --root "$d/r3" 2>&1) || rc=$?
+expect_eq "no repo under --dir: exit" 2 "$rc"
+expect_contains "no repo under --dir" "$d/nodir.ks:1: harddrive --partition=LABEL=$label --dir=/nope: ${hd}p1 has no repodata/repomd.xml under /nope" "$out"
+not_mounted "${hd}p1" "no repo under --dir"
+write_ks "$d/nodev.ks" "harddrive --partition=LABEL=no-such-$label --dir=/srv/chain"
+rc=0
+out=$("$SLIPWAY_BIN" install -k "$d/nodev.ks" --root "$d/r4" --dry-run 2>&1) || rc=$?
+expect_eq "no such device: exit" 2 "$rc"
+expect_contains "no such device" "$d/nodev.ks:1: harddrive --partition=LABEL=no-such-$label: no such device" "$out"
+write_ks "$d/bios.ks" "harddrive --biospart=80p1 --dir=/srv/chain"
+rc=0
+out=$("$SLIPWAY_BIN" install -k "$d/bios.ks" --root "$d/r5" --dry-run 2>&1) || rc=$?
+expect_eq "--biospart: exit" 2 "$rc"
+expect_contains "--biospart" "bios.ks:1: harddrive: The --biospart option was removed in version F33" "$out"
+expect_eq "harddrive: the source is unchanged" "$sum0" "$(sha256sum <"$hd" | cut -d' ' -f1)"
+
+# --- cdrom: an ISO 9660 image on a loop device
+xorriso -as mkisofs -quiet -V SLIPWAY_TEST -r -o "$d/repo.iso" "$S/chain" 2>/dev/null
+cd_loop=$(losetup --find --show --read-only "$d/repo.iso")
+_loops+=("$cd_loop")
+others=$(for b in /sys/block/*; do
+	n=${b##*/}
+	[ "/dev/$n" = "$cd_loop" ] && continue
+	case $n in sr* | loop*) ;; *) continue ;; esac
+	[ "$(blkid -p -o value -s TYPE "/dev/$n" 2>/dev/null)" = iso9660 ] && echo "/dev/$n"
+done || true)
+if [ -n "$others" ]; then
+	echo "cdrom: other iso9660 devices are attached ($others): the scan is not tested here"
+else
+	write_ks "$d/cd.ks" "cdrom"
+	out=$("$SLIPWAY_BIN" install -k "$d/cd.ks" --root "$d/r6" --dry-run 2>&1) || fail "cdrom dry-run failed: $out"
+	expect_contains "cdrom dry-run: device" "device $cd_loop (iso9660, label SLIPWAY_TEST, disk ${cd_loop#/dev/}: never a target)" "$out"
+	expect_contains "cdrom dry-run: would mount" "would mount $cd_loop read-only on /run/install/repo and use the repo file:///run/install/repo" "$out"
+fi
+if ! grep -qw iso9660 /proc/filesystems && ! modprobe -q isofs 2>/dev/null; then
+	# this host's kernel (like its missing vfat): tests/vm/test-payload-cdrom-vm.sh mounts it
+	echo "cdrom: the host kernel has no iso9660; the mount and install run in the VM layer"
+	rc=0
+	write_ks "$d/cd-dev.ks" "harddrive --partition=$cd_loop --dir=/"
+	out=$("$SLIPWAY_BIN" install -k "$d/cd-dev.ks" --root "$d/r8" 2>&1) || rc=$?
+	expect_eq "ISO without iso9660 in the kernel: exit" 1 "$rc"
+	expect_contains "ISO without iso9660 in the kernel" "cd-dev.ks:1: harddrive --partition=$cd_loop: cannot mount $cd_loop read-only" "$out"
+	echo "ok"
+	exit 0
+fi
+if [ -z "$others" ]; then
+	out=$("$SLIPWAY_BIN" install -k "$d/cd.ks" --root "$d/r6" 2>&1) || fail "cdrom install failed: $out"
+	expect_eq "cdrom: installed" "$chain_set" "$(installed "$d/r6")"
+	expect_contains "cdrom: mounted" "installation source: $cd_loop mounted read-only on /run/install/repo" "$out"
+fi
+# the same device named (what inst.repo=cdrom:DEV becomes)
+write_ks "$d/cd-dev.ks" "harddrive --partition=$cd_loop --dir=/"
+out=$("$SLIPWAY_BIN" install -k "$d/cd-dev.ks" --root "$d/r8" 2>&1) || fail "ISO by device: install failed: $out"
+expect_eq "ISO by device: installed" "$chain_set" "$(installed "$d/r8")"
+not_mounted "$cd_loop" "cdrom"
+echo "ok"
