@@ -112,9 +112,7 @@ int inst_source_resolve(const struct ks *ks, struct inst_source **ret)
 	loc = s->cdrom ? &ks->cdrom->loc : &ks->harddrive->loc;
 	_cleanup_free_ char *cmd = s->cdrom ? xstrdup("cdrom")
 					    : xasprintf("harddrive --partition=%s", ks->harddrive->partition);
-	s->where = !loc->file ? xstrdup(cmd)
-		   : loc->line ? xasprintf("%s:%u: %s", loc->file, loc->line, cmd)
-			       : xasprintf("%s: %s", loc->file, cmd);
+	s->where = ks_loc_where(loc, cmd);
 	s->dir = xstrdup(s->cdrom ? "/" : ks->harddrive->dir);
 	if ((r = part_probe_disks("/sys", &probe)) < 0)
 		return r;

@@ -110,10 +110,7 @@ static struct payload_repo *repo_new(const char *id, const struct ks_loc *loc, c
 	struct payload_repo *r = xnew0(struct payload_repo, 1);
 
 	r->id = xstrdup(id);
-	/* line 0: not from a kickstart line ("inst.repo: url") */
-	r->where = !loc || !loc->file ? xstrdup(cmd)
-		   : loc->line	      ? xasprintf("%s:%u: %s", loc->file, loc->line, cmd)
-				      : xasprintf("%s: %s", loc->file, cmd);
+	r->where = ks_loc_where(loc, cmd);
 	r->gpgcheck = true;
 	r->cost = 1000; /* dnf's default cost */
 	return r;
