@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
+need_strace
 synth_repos S
 command -v xorriso >/dev/null || fail "xorriso is not installed (make deps)"
 
@@ -54,9 +55,14 @@ expect_contains "harddrive: plan" "repo anaconda: file:///run/install/isodir/srv
 expect_contains "harddrive: the key beside the repo" "RPM-GPG-KEY" "$out"
 not_mounted "${hd}p1" "harddrive"
 
-# by device name, --dry-run: resolved, not mounted
+# by device name, --dry-run: resolved, not mounted (strace: no mount call,
+# the device opened read-only by the probe)
 write_ks "$d/hd-name.ks" "harddrive --partition=${hd#/dev/}p1 --dir=/srv/chain"
-out=$("$SLIPWAY_BIN" install -k "$d/hd-name.ks" --root "$d/r2" --dry-run 2>&1) || fail "harddrive dry-run failed: $out"
+out=$(strace -f -qq -e trace=mount,umount2,open,openat -e signal=none -o "$d/dry.st" \
+	"$SLIPWAY_BIN" install -k "$d/hd-name.ks" --root "$d/r2" --dry-run 2>&1) || fail "harddrive dry-run failed: $out"
+expect_eq "dry-run: mount calls" "" "$(grep -E '(^|[ ])(mount|umount2)\(' "$d/dry.st" || true)"
+expect_eq "dry-run: the source opened for writing" "" "$(grep -F "\"${hd}p1" "$d/dry.st" | grep -E 'O_WRONLY|O_RDWR' || true)"
+grep -qF "\"${hd}p1" "$d/dry.st" || fail "dry-run: the probe did not open ${hd}p1: the check above proves nothing"
 expect_contains "dry-run: source" "source: $d/hd-name.ks:1: harddrive --partition=${hd#/dev/}p1" "$out"
 expect_contains "dry-run: device" "device ${hd}p1 (ext4, label $label, disk ${hd#/dev/}: never a target)" "$out"
 expect_contains "dry-run: would mount" "would mount ${hd}p1 read-only on /run/install/isodir and use the repo file:///run/install/isodir/srv/chain" "$out"
