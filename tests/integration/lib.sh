@@ -88,3 +88,25 @@ expect_fail() {
 	expect_eq "$_what: exit" "$_code" "$_rc"
 	expect_contains "$_what" "$_needle" "$out"
 }
+# repo_disk LOOPVAR LABELVAR SIZE SRC DIR: a loop disk with one ext4
+# partition (a random label) holding a copy of the directory SRC at DIR
+# (/srv/os): a harddrive installation source. Detached on exit.
+repo_disk() {
+	local _rd_t _rd_l _rd_label
+	tmpdir _rd_t
+	truncate -s "$3" "$_rd_t/disk.img"
+	printf 'label: gpt\n,,L\n' | sfdisk -q "$_rd_t/disk.img"
+	new_loop _rd_l "$_rd_t/disk.img"
+	partitions "$_rd_l" p1
+	_rd_label=slip-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	mkfs.ext4 -q -L "$_rd_label" "${_rd_l}p1"
+	mkdir "$_rd_t/mnt"
+	mount "${_rd_l}p1" "$_rd_t/mnt"
+	track_mount "$_rd_t/mnt"
+	mkdir -p "$_rd_t/mnt$(dirname "$5")"
+	cp -a "$4" "$_rd_t/mnt$5"
+	umount "$_rd_t/mnt"
+	sync
+	printf -v "$1" %s "$_rd_l"
+	printf -v "$2" %s "$_rd_label"
+}

@@ -14,19 +14,7 @@ repo=$(tests/fixtures/distro/build.sh)
 tmpdir d
 export SLIPWAY_CACHE=$d/cache TMPDIR=$d
 
-truncate -s 640M "$d/src.img"
-printf 'label: gpt\n,,L\n' | sfdisk -q "$d/src.img"
-new_loop src "$d/src.img"
-partitions "$src" p1
-label=slipos-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkfs.ext4 -q -L "$label" "${src}p1"
-mkdir "$d/mnt"
-mount "${src}p1" "$d/mnt"
-track_mount "$d/mnt"
-mkdir -p "$d/mnt/srv"
-cp -a "$repo" "$d/mnt/srv/os"
-umount "$d/mnt"
-sync
+repo_disk src label 640M "$repo" /srv/os
 sum0=$(sha256sum <"$src" | cut -d' ' -f1)
 
 cat >"$d/ks.cfg" <<KS

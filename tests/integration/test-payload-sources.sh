@@ -32,19 +32,7 @@ write_ks() { # FILE LINES...
 not_mounted() { ! grep -q "^$1 " /proc/mounts || fail "$2: $1 is still mounted: $(grep "^$1 " /proc/mounts)"; }
 
 # --- harddrive: an ext4 partition with the repo under /srv/chain
-truncate -s 64M "$d/hd.img"
-printf 'label: gpt\n,,L\n' | sfdisk -q "$d/hd.img"
-new_loop hd "$d/hd.img"
-partitions "$hd" p1
-label=slip-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mkfs.ext4 -q -L "$label" "${hd}p1"
-mkdir "$d/mnt"
-mount "${hd}p1" "$d/mnt"
-track_mount "$d/mnt"
-mkdir -p "$d/mnt/srv"
-cp -a "$S/chain" "$d/mnt/srv/chain"
-umount "$d/mnt"
-sync
+repo_disk hd label 64M "$S/chain" /srv/chain
 sum0=$(sha256sum <"$hd" | cut -d' ' -f1)
 
 write_ks "$d/hd.ks" "harddrive --partition=LABEL=$label --dir=/srv/chain"
