@@ -344,7 +344,8 @@ int inst_cmd_install(int argc, char **argv)
 	if ((r = prepare_ks(&o, &run, &ks)) >= 0)
 		return r;
 
-	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .nogpgcheck = o.nogpgcheck,
+	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .dry_run = o.dry_run,
+				     .nogpgcheck = o.nogpgcheck,
 				     .gpgkeys = o.gpgkeys };
 	r = inst_plan_new(ks, o.ks_path, &o.target, &pa, &plan);
 	if (r < 0) {

@@ -208,6 +208,11 @@ int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 		run_onerror(p, &sc, r);
 	event_stage_begin("teardown", "unmounting and detaching");
 	t = teardown_run(td);
+	/* the installation source last: the payload read its packages there */
+	if (p->source_td) {
+		int ts = teardown_run(p->source_td);
+		t = t < 0 ? t : ts;
+	}
 	event_stage_end("teardown", t);
 	if (r >= 0)
 		r = t;

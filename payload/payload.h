@@ -27,6 +27,9 @@ struct payload_opts {
 	bool nogpgcheck;	/* disables signature checks for every repo */
 	/* Key URLs trusted for every repo; NULL: each repo's RPM-GPG-KEY-* files. */
 	char *const *gpgkeys;
+	/* cdrom/harddrive: the directory the installer mounted the source's repo
+	 * at (installer/source.c); NULL otherwise. */
+	const char *source_dir;
 	unsigned max_connections; /* parallel downloads; 0: 4 */
 	unsigned retries;	  /* per file after the first try; 0: %packages --retries or 3 */
 	/* What other stages need (payload_require()); owned, freed by payload_opts_done(). */

@@ -54,6 +54,8 @@ void payload_plan_free(struct payload_plan *p)
 	free(p->reqs);
 	free(p->cachedir);
 	free(p->dbpath);
+	free(p->basearch);
+	free(p->releasever);
 	free(p->inst_langs);
 	if (p->pool && p->pool->considered) { /* pool_free() leaves it to us */
 		map_free(p->pool->considered);
@@ -145,6 +147,10 @@ void payload_plan_print(const struct payload_plan *p, bool verbose, struct strbu
 		strbuf_addf(out, "  repo %s: %s (cost %lld, gpgcheck %s%s)\n", r->id, r->baseurl,
 			    (long long)r->cost, r->gpgcheck ? "on" : "off",
 			    r->has_comps ? ", comps" : "");
+		if (r->mirrors)
+			strbuf_addf(out, "    mirror 1 of %zu from the %s %s\n", strv_length(r->mirrors),
+				    r->metalink ? "metalink" : "mirror list",
+				    r->metalink ? r->metalink : r->mirrorlist);
 	}
 	if (p->minimal_set)
 		strbuf_adds(out, "  no comps groups: slipway's minimal set in place of @core\n");
@@ -181,8 +187,9 @@ static void write_repo_files(const struct payload_plan *p, const char *root)
 			log_warning_errno(errno, "repo %s: cannot write %s: %m", r->id, path);
 			continue;
 		}
-		fprintf(f, "[%s]\nname=%s\nbaseurl=%s\nenabled=1\ngpgcheck=%d\n", r->id, r->id,
-			r->baseurl, r->gpgcheck ? 1 : 0);
+		fprintf(f, "[%s]\nname=%s\n%s=%s\nenabled=1\ngpgcheck=%d\n", r->id, r->id,
+			r->metalink ? "metalink" : r->mirrorlist ? "mirrorlist" : "baseurl",
+			payload_repo_url(r), r->gpgcheck ? 1 : 0);
 		if (r->gpgkeys) {
 			_cleanup_free_ char *keys = strv_join(r->gpgkeys, " ");
 			fprintf(f, "gpgkey=%s\n", keys);
