@@ -1,5 +1,7 @@
 #!/bin/bash
-# Boot scenario 2 of the system-boot issue: UEFI (OVMF), an xfs root on LUKS2,
+# Boot scenario 2 of the system-boot issue (make check-full; make check boots the
+# same layout — UEFI, xfs root on LUKS2, ext4 /boot, ESP — installed through the
+# TUI: test-tui-luks-boot.sh): UEFI (OVMF), an xfs root on LUKS2,
 # a separate ext4 /boot and the ESP (reqpart). The host has no dm-crypt, so
 # slipway installs the test distro's @core onto /dev/vda inside vm-run booted
 # through OVMF (the plan sees UEFI firmware, as on a real UEFI machine); then
