@@ -22,7 +22,7 @@ int tui_screen_open(struct tui_screen *s)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return -ENOTTY;
-	if (isempty(term))
+	if (isempty(term) || !tui_term_known(term, STDOUT_FILENO))
 		return -EINVAL;
 	in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 	out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);

@@ -22,6 +22,8 @@ struct tui_screen {
  * fds 1 and 2 sent to /dev/null so that no child's output lands on the
  * screen. -ENOTTY without a terminal, -EINVAL for an unknown TERM. */
 int tui_screen_open(struct tui_screen *s);
+/* Whether terminfo has an entry for term (tui-term.c). */
+bool tui_term_known(const char *term, int fd);
 void tui_screen_close(struct tui_screen *s);
 /* Leaves and re-enters curses mode around something that uses the terminal
  * itself (the shell in the new system): fds 1 and 2 are the terminal again. */

@@ -38,6 +38,13 @@ for term in linux vt100 vt220 xterm xterm-256color; do
 	tui_start 80 24 "TERM=$term $S tui --image $d/x.img --repo file://$R"
 	tui_wait "Begin installation"
 	tui_wait "root password is not set"
+	# what still needs an answer is red where the terminal has colours (SGR 31),
+	# and still marked (bold, underlined) where it has none
+	line=$(tmux -L "$TUI_SOCK" capture-pane -e -p -t t | grep "root password is not set")
+	case $term in
+	vt100 | vt220) [[ $line != *"31m"* && $line =~ \[1(;4)?m ]] || fail "TERM=$term: missing answer not bold without colour: $line" ;;
+	*) [[ $line == *"31m"* ]] || fail "TERM=$term: missing answer not red: $line" ;;
+	esac
 	tui_cap $term kf1
 	tui_wait "Help: Installation summary"
 	tui_keys Escape
@@ -143,7 +150,7 @@ expect_eq "quit after a failed plan" 0 "$(tui_exit_status)"
 tui_stop
 
 # --- a failing install: the failure dialog, Retry, then Quit (exit 1)
-tui_start 80 24 "TERM=screen SLIPWAY_FAULT=mkfs $S tui --image $d/fail.img --size 8G --repo file://$R --log $d/fail.log"
+tui_start 80 24 "TERM=screen SLIPWAY_FAULT=mkfs:1+ $S tui --image $d/fail.img --size 8G --repo file://$R --log $d/fail.log"
 answer_and_begin
 tui_wait "Summary: the plan" 300
 tui_keys Enter
