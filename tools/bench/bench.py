@@ -82,13 +82,22 @@ class Case:
                     hwm[0] = max(hwm[0], read_hwm(proc.pid))
                     done.wait(0.02)
 
-            poller = threading.Thread(target=poll)
+            poller = threading.Thread(target=poll, daemon=True)
             if self.rss == "own":
                 poller.start()
-            _, status, ru = os.wait4(proc.pid, 0)
+            try:
+                _, status, ru = os.wait4(proc.pid, 0)
+            except BaseException:  # interrupted: the command goes too, cleaning up after itself
+                proc.terminate()
+                try:
+                    os.waitpid(proc.pid, 0)
+                except ChildProcessError:
+                    pass
+                raise
+            finally:
+                done.set()
             elapsed = time.monotonic() - t0
             proc.returncode = os.waitstatus_to_exitcode(status)
-            done.set()
             if poller.is_alive():
                 poller.join()
         if proc.returncode not in self.ok_rc:
@@ -264,15 +273,17 @@ def group_solve(work, synth, results):
 
 
 def tui_first_screen(work):
-    """Row 5: `slipway` with no arguments on a terminal (a tmux pane on a private
-    server) until the pane shows something and slipway is still running. Returns
+    """Row 5: `slipway` with no arguments on a terminal (a tmux pane of a private
+    server, its socket in work) until the pane shows something and slipway is still running. Returns
     (milliseconds of each run, None) or (None, why not)."""
-    sock = f"slipway-bench-{os.getpid()}"
-    tmux = ["tmux", "-L", sock, "-f", "/dev/null"]
+    sock = os.path.join(work, f"tmux-{time.monotonic_ns()}.sock")
+    tmux = ["tmux", "-S", sock, "-f", "/dev/null"]
     # the pane prints a marker when slipway exits: a message and an exit is not a screen
     script = f'"{SLIPWAY}"; echo "@@exit $?"; sleep 60'
     times = []
     try:
+        # a session that outlives the measured ones keeps the server up between runs
+        subprocess.run(tmux + ["new-session", "-d", "-s", "keep", "sleep 3600"], check=True)
         for n in range(RUNS + 1):
             subprocess.run(tmux + ["new-session", "-d", "-s", "tui", "-x", "100", "-y", "30",
                                    "sleep 600"], check=True)
@@ -298,6 +309,7 @@ def tui_first_screen(work):
                 times.append(first * 1000)
     finally:
         subprocess.run(tmux + ["kill-server"], check=False, capture_output=True)
+        rmtree(sock)
     return times, None
 
 
@@ -481,7 +493,7 @@ def main():
         for entry in os.listdir(work):  # targets and images are large: only the logs stay
             if entry != "logs":
                 rmtree(os.path.join(work, entry))
-        log(f"FAILED: {e or 'interrupted'}; logs kept in {work}/logs")
+        log(f"FAILED: {str(e) or 'interrupted'}; logs kept in {work}/logs")
         sys.exit(1)
     rows = rows_from(results)
     info["seconds"] = round(time.monotonic() - t0)
