@@ -465,6 +465,22 @@ def machine():
             "dnf": out(["dnf", "--version"]), "rpm": out(["rpm", "--version"]), "runs": RUNS}
 
 
+def write_outputs(results, info, t0):
+    """The table so far, as text, JSON and PNG: written after every group, so that
+    an interrupted run still leaves what it measured."""
+    rows = rows_from(results)
+    info["seconds"] = round(time.monotonic() - t0)
+    with open("/proc/loadavg") as f:
+        info["loadavg_end"] = f.read().split()[:3]
+    text = render(rows)
+    with open(os.path.join(OUT, "bench.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(OUT, "bench.json"), "w") as f:
+        json.dump({"machine": info, "packages": {k: v.get("packages") for k, v in results.items()
+                                                 if isinstance(v, dict)}, "rows": rows}, f, indent=1)
+    return text, chart(rows, os.path.join(OUT, "bench.png"))
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("bench: must run as root (loop devices, chroots)")
@@ -481,32 +497,23 @@ def main():
     info = machine()
     log(f"{RUNS} runs after a warm-up; {info['cpus']} CPUs, load {' '.join(info['loadavg'])}; work in {work}")
     try:
-        for name, fn, arg in (("payload", group_payload, distro), ("image", group_image, distro),
-                              ("solve", group_solve, synth)):
+        results["static"] = static_size()
+        # quickest first: a run cut short still has the solve and payload rows
+        for name, fn, arg in (("solve", group_solve, synth), ("payload", group_payload, distro),
+                              ("image", group_image, distro)):
             if wanted(name):
                 log(f"{name}:")
                 fn(work, arg, results)
+                write_outputs(results, info, t0)
         if wanted("tui"):
             results["tui"] = tui_first_screen(work)
-        results["static"] = static_size()
     except (RuntimeError, subprocess.CalledProcessError, KeyboardInterrupt) as e:
         for entry in os.listdir(work):  # targets and images are large: only the logs stay
             if entry != "logs":
                 rmtree(os.path.join(work, entry))
         log(f"FAILED: {str(e) or 'interrupted'}; logs kept in {work}/logs")
         sys.exit(1)
-    rows = rows_from(results)
-    info["seconds"] = round(time.monotonic() - t0)
-    with open("/proc/loadavg") as f:
-        info["loadavg_end"] = f.read().split()[:3]
-    text = render(rows)
-    with open(os.path.join(OUT, "bench.txt"), "w") as f:
-        f.write(text)
-    with open(os.path.join(OUT, "bench.json"), "w") as f:
-        json.dump({"machine": info, "packages": {k: v.get("packages") for k, v in results.items()
-                                                 if isinstance(v, dict)}, "rows": rows}, f, indent=1)
-    png = os.path.join(OUT, "bench.png")
-    drawn = chart(rows, png)
+    text, drawn = write_outputs(results, info, t0)
     shutil.rmtree(work)
     print(text, end="")
     print(f"\n{info['cpus']} CPUs, load {' '.join(info['loadavg'])} → {' '.join(info['loadavg_end'])}; "
