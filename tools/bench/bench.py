@@ -116,7 +116,7 @@ class Case:
                 self.rsses.append(rss)
 
 
-def measure(cases, work, teardown=None):
+def measure(cases, work):
     """One warm-up round, then RUNS rounds; the cases of a group alternate inside each
     round, so that the machine's noise falls on every one of them alike."""
     for n in range(RUNS + 1):
@@ -124,8 +124,6 @@ def measure(cases, work, teardown=None):
             if n == 0 and c.warmed:
                 continue
             c.run(work, n, record=n > 0)
-            if teardown:
-                teardown()
 
 
 def stats(values):
