@@ -97,6 +97,11 @@ fixtures:
 fixture-path:
 	@tests/fixtures/distro/build.sh
 
+# Benchmarks against dnf, rpm -i, tar -x and the shell baseline (tools/bench/,
+# docs/performance.md): one table, build/bench/bench.{txt,json,png}.
+bench: all fixtures
+	@BUILD=$(BUILD) tools/bench/bench.sh
+
 format:
 	clang-format -i $(LIB_SRCS) installer/main.c $(wildcard */*.h) $(UNIT_SRCS)
 
@@ -148,7 +153,7 @@ clean: static-clean
 .PHONY: static static-path static-clean
 
 PHONY_DEMO = demo
-.PHONY: $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path format clean
+.PHONY: $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path bench format clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

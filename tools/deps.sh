@@ -21,6 +21,7 @@ test=(
 	cryptsetup-bin cpio zstd xz-utils
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso
 	tmux strace expect openssl
+	gnuplot-nox # make bench: the PNG chart
 	clang llvm libclang-rt-14-dev
 )
 
