@@ -58,11 +58,12 @@ expect_contains "chroot version" "librpm" "$out"
 chroot "$root" /bin/slipway validate /ks >/dev/null || fail "validate in an empty root"
 
 # Signatures, checksums and rpm transactions through the static librpm: the synthetic
-# repo test, with rpm 4.20's own rpmrc/macros from the prefix (when fixtures exist).
+# repo test (when fixtures exist), with the rpmrc and macros built into the binary.
+# This host's /usr/lib/rpm is rpm 4.18's, whose rpmrc would make every package
+# "intended for a different architecture": passing proves the host's is not read.
 synth=$(tests/fixtures/synth/build.sh --print-path)
 if [ "$(id -u)" = 0 ] && [ -d "$synth/chain/repodata" ]; then
-	prefix=$(tools/static/build-libs.sh --print-path)
-	out=$(RPM_CONFIGDIR=$prefix/lib/rpm SLIPWAY_BIN=$bin bash tests/integration/test-payload-synth.sh 2>&1) ||
+	out=$(env -u RPM_CONFIGDIR SLIPWAY_BIN=$bin bash tests/integration/test-payload-synth.sh 2>&1) ||
 		fail "test-payload-synth.sh with the static binary: $(tail -5 <<<"$out")"
 	echo "static binary passes test-payload-synth.sh: $(tail -1 <<<"$out")"
 fi
