@@ -21,3 +21,20 @@ scenario_checks() {
 		--run "$sbom" --expect '^0$'
 	)
 }
+
+# scenario_boot WORK WHAT VM-BOOT-ARGS...: boots with vm-boot, the serial
+# transcript in WORK/serial.log and the `checks` appended to the arguments;
+# prints vm-boot's lines, or on failure them, the last serial lines and
+# "FAIL: WHAT", and exits 1.
+scenario_boot() {
+	local work=$1 what=$2
+	shift 2
+	tests/vm/vm-boot --log "$work/serial.log" "$@" "${checks[@]}" >"$work/boot.out" 2>&1 || {
+		cat "$work/boot.out"
+		echo "last serial lines:"
+		tail -40 "$work/serial.log" | tr -d '\r'
+		echo "FAIL: $what"
+		exit 1
+	}
+	sed 's/^/  | /' "$work/boot.out"
+}

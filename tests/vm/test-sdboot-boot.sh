@@ -32,17 +32,10 @@ grep -q 'systemd-boot (bootloader --sdboot)' "$work/out" ||
 scenario_checks "$work/out"
 t0=$SECONDS
 loader_info='tr -d "\0" < /sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f'
-tests/vm/vm-boot --disk "$work/disk.img" --firmware uefi --password "$pw" --log "$work/serial.log" \
+scenario_boot "$work" "the systemd-boot image did not boot and pass the checks under OVMF" \
+	--disk "$work/disk.img" --firmware uefi --password "$pw" \
 	--run "$loader_info" --expect 'systemd-boot [0-9]' \
 	--run 'cat /etc/hostname' --expect '^sdboot-test$' \
-	--run 'cat /proc/cmdline' --expect 'root=UUID=[0-9a-f-]+' \
-	"${checks[@]}" >"$work/boot.out" 2>&1 || {
-	cat "$work/boot.out"
-	echo "last serial lines:"
-	tail -40 "$work/serial.log" | tr -d '\r'
-	echo "FAIL: the systemd-boot image did not boot and pass the checks under OVMF"
-	exit 1
-}
-sed 's/^/  | /' "$work/boot.out"
+	--run 'cat /proc/cmdline' --expect 'root=UUID=[0-9a-f-]+'
 echo "booted through systemd-boot and checked in $((SECONDS - t0)) s"
 echo ok
