@@ -5,21 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
-if ! tools/static/build-libs.sh --is-cached; then
-	if [ "${FULL:-0}" != 1 ]; then
-		echo "SKIP: static libraries not built (tools/static/build-libs.sh; make static)"
-		exit 77
-	fi
-	# make check-full: build them from cold (prints the time it took)
-	tools/static/build-libs.sh >/dev/null
-fi
-log=$(mktemp /tmp/slipway-static.XXXXXX)
-_tmps+=("$log")
-if ! nice -n 19 make --no-print-directory static >"$log" 2>&1; then
-	tail -30 "$log"
-	fail "make static failed"
-fi
-bin=$(make -s static-path)
+make_static bin
 expect_eq "static-path" "$PWD/build-static/slipway" "$bin"
 [ -x "$bin" ] || fail "no $bin"
 
