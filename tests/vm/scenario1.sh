@@ -36,7 +36,7 @@ scenario1_boot() {
 	local disk=$1 pw=$2 out=$3 work=$4 t0=$SECONDS
 	scenario_checks "$out"
 	scenario_boot "$work" "scenario 1 did not boot and pass the checks under SeaBIOS" \
-		--disk "$disk" --firmware bios --password "$pw" \
+		--disk "$disk" --firmware bios --password "$pw" --login-timeout 1500 \
 		--run 'test -d /sys/firmware/efi && echo uefi || echo bios' --expect '^bios$' \
 		--run 'hostname' --expect '^scenario-one$' \
 		--run 'swapon --show=TYPE --noheadings' --expect '^partition$' \
