@@ -48,11 +48,12 @@ static int read_config(void)
 	_cleanup_close_ int macros_fd = memfd_with("rpm-macros", slipway_rpm_macros);
 
 	if (rc_fd < 0 || macros_fd < 0)
-		return log_error_errno(rc_fd < 0 ? rc_fd : macros_fd, "rpm: cannot hold the built-in configuration: %m");
+		return log_error_errno(rc_fd < 0 ? rc_fd : macros_fd,
+				       "rpm: cannot hold the built-in configuration: %m");
 	_cleanup_free_ char *rc_path = xasprintf("/proc/self/fd/%d", rc_fd);
 	snprintf(macros_path, sizeof(macros_path), "/proc/self/fd/%d", macros_fd);
 	if (access(rc_path, R_OK) < 0)
-		return log_error_errno(errno, "rpm: cannot read the built-in configuration through %s (is /proc mounted?): %m",
+		return log_error_errno(errno, "rpm: cannot read the built-in configuration: %s: %m",
 				       rc_path);
 	/* only these: not the host's /usr/lib/rpm, /etc/rpm or ~/.rpmmacros */
 	macrofiles = macros_path;
