@@ -16,7 +16,7 @@ BUILD ?= build
 SAN_FLAGS =
 endif
 
-PKGS = blkid fdisk mount ncursesw libcryptsetup rpm libsolv libsolvext libcurl json-c libcrypt
+PKGS = blkid fdisk mount ncursesw libcryptsetup rpm libsolv libsolvext libcurl json-c libcrypt expat
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -161,13 +161,16 @@ FUZZ_CC ?= clang
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_NICE ?= nice -n 19
-FUZZ_TARGETS ?= kickstart size
+FUZZ_TARGETS ?= kickstart size url
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=gnu17 $(WARN) -O1 -g $(FUZZ_SAN) -D_GNU_SOURCE -DSLIPWAY_VERSION='"$(VERSION)"' \
 	-I. -Icommon $(PKG_CFLAGS) -MMD -MP
 # common/run.c is not needed by the targets (and clang rejects its goto
 # past a cleanup variable in child(), which gcc accepts).
-FUZZ_LIB_SRCS := $(filter-out common/run.c,$(wildcard common/*.c kickstart/*.c))
+# The url target adds the source parsers: inst.repo= (installer/) and the
+# mirror list and metalink parsers with what they link against (payload/).
+FUZZ_LIB_SRCS := $(filter-out common/run.c,$(wildcard common/*.c kickstart/*.c)) installer/inst-repo.c \
+	$(addprefix payload/,mirrors.c file.c fetch.c repos.c)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 # No input may read host files or the network: see tests/fuzz/fuzz_kickstart.c.

@@ -39,21 +39,29 @@ void teardown_pop_forget(struct teardown *t)
 		step_release(&t->steps[--t->n]);
 }
 
+int teardown_run_last(struct teardown *t)
+{
+	if (t->n == 0)
+		return 0;
+	struct step *s = &t->steps[t->n - 1];
+	int r = s->fn(s->data);
+	if (r < 0)
+		log_error_errno(r, "teardown: %s failed: %m", s->what);
+	else
+		log_debug("teardown: %s", s->what);
+	step_release(s);
+	t->n--;
+	return r < 0 ? r : 0;
+}
+
 int teardown_run(struct teardown *t)
 {
 	int first = 0;
 
 	while (t->n > 0) {
-		struct step *s = &t->steps[t->n - 1];
-		int r = s->fn(s->data);
-		if (r < 0) {
-			log_error_errno(r, "teardown: %s failed: %m", s->what);
-			if (!first)
-				first = r;
-		} else
-			log_debug("teardown: %s", s->what);
-		step_release(s);
-		t->n--;
+		int r = teardown_run_last(t);
+		if (r < 0 && !first)
+			first = r;
 	}
 	return first;
 }

@@ -20,6 +20,9 @@ void teardown_pop_forget(struct teardown *t);
 /* Runs every step in reverse order; failures are logged and the rest still
  * run. Returns 0 or the first error. */
 int teardown_run(struct teardown *t);
+/* Runs only the most recent step now (a mount that turned out not to be
+ * needed). Returns its result; 0 when the stack is empty. */
+int teardown_run_last(struct teardown *t);
 size_t teardown_depth(const struct teardown *t);
 void teardown_free(struct teardown *t);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct teardown *, teardown_free)

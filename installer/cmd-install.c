@@ -208,7 +208,7 @@ static int plan_exit_code(int r)
 
 /* Without --log the log still goes to a file: it is what a failed install
  * leaves behind, and what is copied into the target. */
-static char *default_log(void)
+char *inst_default_log(void)
 {
 	char tmpl[] = "/var/tmp/slipway-install-XXXXXX.log";
 	int fd = mkstemps(tmpl, 4), r;
@@ -264,7 +264,7 @@ static void install_run_done(struct install_run *run)
 static int start_run(struct install_opts *o, struct install_run *run)
 {
 	if (!o->log_path)
-		o->log_path = run->log = default_log();
+		o->log_path = run->log = inst_default_log();
 	if (inst_scripts_workdir_new(&run->workdir) < 0 || inst_pipeline_prepare() < 0)
 		return -EIO;
 	run->sc = (struct inst_scripts_ctx){ .target = inst_pipeline_target(&o->target), .workdir = run->workdir };
@@ -344,7 +344,8 @@ int inst_cmd_install(int argc, char **argv)
 	if ((r = prepare_ks(&o, &run, &ks)) >= 0)
 		return r;
 
-	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .nogpgcheck = o.nogpgcheck,
+	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .dry_run = o.dry_run,
+				     .nogpgcheck = o.nogpgcheck,
 				     .gpgkeys = o.gpgkeys };
 	r = inst_plan_new(ks, o.ks_path, &o.target, &pa, &plan);
 	if (r < 0) {

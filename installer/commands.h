@@ -15,3 +15,8 @@ int inst_cmd_validate(int argc, char **argv);
 int inst_cmd_ks(int argc, char **argv);
 int inst_cmd_install(int argc, char **argv);
 int inst_cmd_disks(int argc, char **argv);
+int inst_cmd_tui(int argc, char **argv);
+
+/* A log file in /var/tmp, added as a sink (what a failed install leaves and
+ * what is copied into the target); NULL when it cannot be created. */
+char *inst_default_log(void);

@@ -15,13 +15,6 @@ static int cmd_version(int argc, char **argv)
 	return EXIT_DONE;
 }
 
-static int cmd_tui(int argc, char **argv)
-{
-	log_error("the text user interface is not implemented yet; use "
-		  "\"slipway install -k KICKSTART\" (see slipway --help)");
-	return EXIT_FAILED;
-}
-
 static int cmd_help(int argc, char **argv);
 
 static const struct {
@@ -33,6 +26,7 @@ static const struct {
 	{ "validate", inst_cmd_validate, "check kickstart files like ksvalidator" },
 	{ "ks", inst_cmd_ks, "kickstart tools: flatten, dump, write" },
 	{ "disks", inst_cmd_disks, "list the disks the installer sees" },
+	{ "tui", inst_cmd_tui, "the text user interface (the default on a terminal)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },
 };
@@ -72,7 +66,7 @@ int main(int argc, char **argv)
 	event_sink_add(text);
 	if (argc < 2) {
 		if (isatty(STDIN_FILENO))
-			r = cmd_tui(argc, argv);
+			r = inst_cmd_tui(argc, argv);
 		else {
 			usage(stderr);
 			r = EXIT_USAGE;

@@ -164,9 +164,21 @@ static int run_stages(struct plan *p, const struct inst_run_opts *o, struct tear
 	if ((r = STAGE("logs", "logs in /var/log/slipway", write_logs(p, sc))) < 0)
 		return r;
 	/* Before the ESP is copied in: what the operator changes there lands too. */
-	if (p->finish == FINISH_SHELL &&
-	    (r = STAGE("shell", "a shell inside the new system", inst_finish_shell(root, td))) < 0)
-		return r;
+	for (;;) {
+		if (o->ask_finish)
+			p->finish = o->ask_finish(o->data, image);
+		if (p->finish != FINISH_SHELL)
+			break;
+		if (o->suspend)
+			o->suspend(o->data);
+		r = STAGE("shell", "a shell inside the new system", inst_finish_shell(root, td));
+		if (o->resume)
+			o->resume(o->data);
+		if (r < 0)
+			return r;
+		if (!o->ask_finish)
+			break;
+	}
 	if (p->storage && image && (r = STAGE("esp", "the EFI system partition", part_esp_finalize(p->storage))) < 0)
 		return r;
 	return copy_install_log(o->log, root);
@@ -196,6 +208,11 @@ int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 		run_onerror(p, &sc, r);
 	event_stage_begin("teardown", "unmounting and detaching");
 	t = teardown_run(td);
+	/* the installation source last: the payload read its packages there */
+	if (p->source_td) {
+		int ts = teardown_run(p->source_td);
+		t = t < 0 ? t : ts;
+	}
 	event_stage_end("teardown", t);
 	if (r >= 0)
 		r = t;

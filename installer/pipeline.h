@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "plan.h"
+
 struct plan;
 struct plan_target;
 
@@ -15,6 +17,13 @@ struct inst_run_opts {
 	bool yes;            /* --yes: no confirmation before erasing disks */
 	const char *log;     /* the install log file, copied into the target */
 	const char *workdir; /* the scripts' host directory (scripts.h) */
+	/* The TUI: asks for the finish action once the system is installed
+	 * (the target still mounted; asked again after the shell), and hands
+	 * the terminal over around the shell. NULL: the plan's finish. */
+	enum inst_finish (*ask_finish)(void *data, bool image);
+	void (*suspend)(void *data);
+	void (*resume)(void *data);
+	void *data;
 };
 
 /* Catches SIGINT/SIGTERM/SIGHUP and enters slipway's private mount

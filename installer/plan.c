@@ -9,6 +9,8 @@
 #include "plan.h"
 #include "scripts.h"
 #include "size.h"
+#include "source.h"
+#include "teardown.h"
 
 static const char *const target_names[_TARGET_MAX] = {
 	[TARGET_DISKS] = "disks",
@@ -63,6 +65,8 @@ static int plan_storage(struct plan *p)
 	o.image_size = p->target.image_size;
 	if (!o.image && (r = part_probe_disks("/sys", &p->probe)) < 0)
 		return r;
+	if (p->probe && p->source)
+		inst_source_mark(p->source, p->probe);
 	r = part_plan_new(p->ks, p->probe, &o, &p->storage);
 	if (r < 0)
 		return r;
@@ -76,6 +80,17 @@ static int plan_payload(struct plan *p, const struct inst_plan_args *a)
 	struct payload_opts o = { .nogpgcheck = a->nogpgcheck, .gpgkeys = a->gpgkeys };
 	int r;
 
+	if (p->source) {
+		if (a->dry_run)
+			return 0; /* nothing mounted: inst_source_print says so */
+		event_stage_begin("source", "mounting the installation source");
+		p->source_td = teardown_new();
+		r = inst_source_mount(p->source, p->source_td);
+		event_stage_end("source", r);
+		if (r < 0)
+			return r;
+		o.source_dir = p->source->repo_dir;
+	}
 	if (!isempty(cache))
 		o.cachedir = cachedir = xasprintf("%s/payload", cache);
 	inst_plan_requirements(p, &o);
@@ -98,6 +113,8 @@ int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_ta
 	p->target.path = target->path ? xstrdup(target->path) : NULL;
 	p->finish = inst_finish_effective(ks, target->kind, a->finish);
 	p->pre_ran = a->pre_ran;
+	if ((r = inst_source_resolve(ks, &p->source)) < 0)
+		return r;
 	if (target->kind != TARGET_DIR && (r = plan_storage(p)) < 0)
 		return r;
 	if ((r = plan_payload(p, a)) < 0)
@@ -111,6 +128,8 @@ void inst_plan_free(struct plan *p)
 	if (!p)
 		return;
 	payload_plan_free(p->payload);
+	teardown_free(p->source_td); /* after the payload: its files are on the source */
+	inst_source_free(p->source);
 	part_plan_free(p->storage);
 	part_probe_free(p->probe);
 	free(p->ks_path);
@@ -153,6 +172,10 @@ void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out)
 	if (p->storage) {
 		strbuf_addch(out, '\n');
 		part_plan_print(p->storage, out);
+	}
+	if (p->source) {
+		strbuf_addch(out, '\n');
+		inst_source_print(p->source, out);
 	}
 	if (p->payload) {
 		strbuf_addch(out, '\n');

@@ -11,6 +11,8 @@ struct ks;
 struct part_probe;
 struct part_plan;    /* partition/: disks, table, crypt, filesystems, mounts */
 struct payload_plan; /* payload/: repos, solved transaction, downloads */
+struct inst_source;  /* source.h: harddrive/cdrom device */
+struct teardown;
 
 enum inst_target {
 	TARGET_DISKS, /* real disks chosen by the kickstart */
@@ -47,6 +49,7 @@ struct plan_target {
 struct inst_plan_args {
 	enum inst_finish finish; /* --finish, or FINISH_DEFAULT */
 	bool pre_ran;            /* %pre scripts ran before planning (not --dry-run) */
+	bool dry_run;            /* mount nothing: a device source is only resolved */
 	bool nogpgcheck;      /* --nogpgcheck: no signature checks for any repo */
 	char *const *gpgkeys; /* --gpgkey URL…: keys trusted for every repo */
 };
@@ -59,7 +62,9 @@ struct plan {
 	bool pre_ran;
 	struct part_probe *probe;     /* the disks as planned (disk installs only) */
 	struct part_plan *storage;    /* NULL for directory installs */
-	struct payload_plan *payload;
+	struct payload_plan *payload; /* NULL in a dry run from a device source */
+	struct inst_source *source;   /* harddrive/cdrom, or NULL */
+	struct teardown *source_td;   /* its read-only mount, undone last */
 };
 
 const char *inst_target_to_string(enum inst_target t);

@@ -69,7 +69,8 @@ static const struct ks_opt no_opts[] = { KS_OPT_END };
 static const struct ks_opt harddrive_opts[] = {
 	H("--partition", OT_STR, partition),
 	H("--dir", OT_STR, dir),
-	UNSUP("--biospart"),
+	/* F33 removed it (F33_HardDrive): pykickstart's error, not "unsupported" */
+	{ .name = "--biospart", .type = OT_UNSUPPORTED, .value = 1, .cval = "F33" },
 	KS_OPT_END,
 };
 

@@ -26,7 +26,8 @@ enum ks_opt_type {
 	OT_KSBOOL,      /* enum ks_tri from yes/no/on/off/true/false/1/0 */
 	OT_POS,         /* positional argument number .value into a char* */
 	OT_POS_SECRET,  /* positional secret (rootpw PASSWORD) */
-	OT_UNSUPPORTED, /* known option slipway cannot honour yet: error */
+	OT_UNSUPPORTED, /* known option slipway cannot honour yet: error; with
+			 * .cval, the version that removed it from pykickstart */
 	OT_IGNORED,     /* known option without effect in slipway: warning */
 };
 

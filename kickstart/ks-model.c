@@ -143,6 +143,13 @@ const char *ks_intern_file(struct ks *ks, const char *name)
 	return ks->files[strv_length(ks->files) - 1];
 }
 
+char *ks_loc_where(const struct ks_loc *loc, const char *what)
+{
+	if (!loc || !loc->file)
+		return xstrdup(what);
+	return loc->line ? xasprintf("%s:%u: %s", loc->file, loc->line, what) : xasprintf("%s: %s", loc->file, what);
+}
+
 /* ---- allocation ---- */
 struct ks *ks_new(void)
 {

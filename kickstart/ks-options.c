@@ -226,7 +226,11 @@ static void apply_value(struct ks_parser *p, const struct ks_opt *o, void *cmd, 
 			ks_error(p, "%s: invalid boolean value \"%s\" (use yes or no)", o->name, v);
 		break;
 	case OT_UNSUPPORTED:
-		ks_error(p, "%s is not supported by slipway yet", o->name);
+		if (o->cval) /* removed from pykickstart: its own words */
+			ks_error(p, "The %s option was removed in version %s, but you are using kickstart "
+				    "syntax version F43.", o->name, o->cval);
+		else
+			ks_error(p, "%s is not supported by slipway yet", o->name);
 		return;
 	case OT_IGNORED:
 		ks_warning(p, "%s has no effect in slipway; ignored", o->name);

@@ -325,6 +325,10 @@ int ks_script_kind_from_string(const char *s);
 const char *ks_slipway_finish_to_string(enum ks_slipway_finish v);
 int ks_slipway_finish_from_string(const char *s);
 
+/* "FILE:LINE: WHAT" for messages about a command; "FILE: WHAT" for line 0
+ * (not written on a line: "inst.repo: url"); WHAT alone without a file. */
+char *ks_loc_where(const struct ks_loc *loc, const char *what);
+
 /* ---- diagnostics ---- */
 struct ks_diag {
 	char *file;    /* NULL when not about a file */

@@ -78,6 +78,12 @@ int part_mount_at(const char *src, const char *target, const char *fstype, const
 	return 0;
 }
 
+int part_mount_source(const char *dev, const char *target, const char *fstype, struct teardown *td)
+{
+	/* nosuid,nodev,noexec: the source only provides files to read */
+	return part_mount_at(dev, target, fstype, "ro,nosuid,nodev,noexec", td);
+}
+
 static int rm_rf_step(void *data)
 {
 	char *argv[] = { "rm", "-rf", "--one-file-system", "--", data, NULL };

@@ -76,6 +76,10 @@ void part_crypttab_write(const struct part_layout *l, struct strbuf *out);
 /* Writes both under sysroot/etc (crypttab only when something is encrypted). */
 int part_write_config(const struct part_plan *p, const char *sysroot);
 
+/* An installation source (harddrive, cdrom): dev mounted read-only on
+ * target (created), fstype NULL to let libblkid say; the umount is pushed on td. */
+int part_mount_source(const char *dev, const char *target, const char *fstype, struct teardown *td);
+
 /* ---- apply ---- */
 struct part_apply_opts {
 	bool stage_esp; /* the ESP is a directory during the install, copied in by part_esp_finalize() */

@@ -27,7 +27,7 @@ void part_probe_free(struct part_probe *p)
 		}
 		free(d->parts);
 		free(d->name), free(d->path), free(d->model), free(d->serial), free(d->transport);
-		free(d->backing_file), free(d->pttype), free(d->ptuuid);
+		free(d->backing_file), free(d->pttype), free(d->ptuuid), free(d->install_source);
 		fs_free(&d->fs);
 	}
 	free(p->disks);
@@ -63,6 +63,8 @@ char *part_probe_disk_busy_reason(const struct part_probe_disk *d)
 
 	if (d->installer_media)
 		return xasprintf("%s holds the running installer", d->path);
+	if (d->install_source)
+		return xasprintf("%s holds the installation source (%s)", d->path, d->install_source);
 	if ((r = fs_busy(d->path, &d->fs)))
 		return r;
 	for (size_t i = 0; i < d->n_parts; i++)

@@ -90,8 +90,7 @@ static char *transport_of(const char *sysdir, const char *name)
 	return NULL;
 }
 
-/* libblkid superblock probe of one device; failures leave fields NULL. */
-static void probe_fs(const char *path, struct part_probe_fs *fs)
+void part_probe_superblock(const char *path, struct part_probe_fs *fs)
 {
 	blkid_probe pr = blkid_new_probe_from_filename(path);
 	const char *v;
@@ -217,9 +216,9 @@ static void probe_one(const char *sysroot, const char *name, struct part_probe *
 	if (access(d->path, R_OK) == 0) {
 		probe_table(d);
 		if (!d->pttype)
-			probe_fs(d->path, &d->fs);
+			part_probe_superblock(d->path, &d->fs);
 		for (size_t i = 0; i < d->n_parts; i++)
-			probe_fs(d->parts[i].path, &d->parts[i].fs);
+			part_probe_superblock(d->parts[i].path, &d->parts[i].fs);
 	}
 }
 
@@ -291,6 +290,17 @@ static void probe_installer_media(struct part_probe *pp, const char *sysroot)
 				d->installer_media = true;
 		}
 	}
+}
+
+int part_probe_mark_source(struct part_probe *p, const char *disk, const char *why)
+{
+	for (size_t i = 0; i < p->n_disks; i++)
+		if (streq(p->disks[i].name, disk)) {
+			free(p->disks[i].install_source);
+			p->disks[i].install_source = xstrdup(why);
+			return 0;
+		}
+	return -ENODEV;
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -37,12 +37,21 @@ struct part_probe_disk {
 	struct part_probe_part *parts;
 	size_t n_parts;
 	bool installer_media;          /* holds the running installer */
+	char *install_source;          /* holds the installation source: what names it */
 };
 
 struct part_probe {
 	struct part_probe_disk *disks;
 	size_t n_disks;
 };
+
+/* libblkid's superblock probe of one device (opened read-only): type,
+ * label and UUID; fields stay NULL when nothing is found. */
+void part_probe_superblock(const char *path, struct part_probe_fs *fs);
+/* The disk holding the installation source is never a target; why names
+ * the kickstart line ("ks.cfg:1: harddrive --partition=sdb1"). Returns
+ * -ENODEV when there is no such disk. */
+int part_probe_mark_source(struct part_probe *p, const char *disk, const char *why);
 
 /* Probes every disk (sysfs_root is "/sys" except in tests). */
 int part_probe_disks(const char *sysfs_root, struct part_probe **ret);

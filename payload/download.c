@@ -7,19 +7,6 @@
 #include "payload-internal.h"
 #include "fault.h"
 
-static char *pkg_cache_dir(const struct payload_plan *p, const struct payload_repo *r)
-{
-	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
-	int len;
-
-	solv_chksum_add(c, r->baseurl, (int)strlen(r->baseurl));
-	const unsigned char *s = solv_chksum_get(c, &len);
-	char *d = xasprintf("%s/packages/%s-%02x%02x%02x%02x%02x%02x", p->cachedir, r->id, s[0],
-			    s[1], s[2], s[3], s[4], s[5]);
-	solv_chksum_free(c, NULL);
-	return d;
-}
-
 static int check_local(struct payload_pkg *k)
 {
 	int r;
@@ -55,7 +42,7 @@ static int download_remote(struct payload_plan *p)
 		struct payload_pkg *k = &p->pkgs[i];
 		if (k->repo->local_dir)
 			continue;
-		_cleanup_free_ char *dir = pkg_cache_dir(p, k->repo);
+		_cleanup_free_ char *dir = payload_repo_cache_dir(p, k->repo, "packages");
 		if ((r = mkdir_p(dir, 0755)) < 0) {
 			log_error_errno(r, "cannot create %s: %m", dir);
 			goto out;
@@ -68,6 +55,8 @@ static int download_remote(struct payload_plan *p)
 					     .dest = k->path,
 					     .what = k->nevra,
 					     .repo = k->repo,
+					     .mirrors = k->repo->mirrors,
+					     .location = k->location,
 					     .size = k->download_size,
 					     .chksum_type = k->chksum_type,
 					     .chksum = k->chksum};

@@ -17,6 +17,8 @@ struct xfer_state {
 	double not_before; /* monotonic seconds */
 	uint64_t offset;   /* resume offset of the running attempt */
 	uint64_t got;	   /* bytes received by the running attempt */
+	size_t mirror;	   /* index in x->mirrors */
+	char *url;	   /* MIRROR/location after a fallback, else NULL */
 	bool active, done;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -91,6 +93,32 @@ static size_t xfer_write(char *data, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+static const char *xfer_url(const struct payload_xfer *x)
+{
+	const struct xfer_state *s = x->priv;
+	return s->url ? s->url : x->url;
+}
+
+static bool xfer_has_next_mirror(const struct payload_xfer *x)
+{
+	const struct xfer_state *s = x->priv;
+	return x->mirrors && x->location && x->mirrors[s->mirror] && x->mirrors[s->mirror + 1];
+}
+
+/* The transfer goes on from scratch with the next mirror. */
+static void xfer_next_mirror(struct payload_xfer *x)
+{
+	struct xfer_state *s = x->priv;
+
+	s->mirror++;
+	free(s->url);
+	s->url = xasprintf("%s/%s", x->mirrors[s->mirror], x->location);
+	log_warning("%s: trying the next mirror, %s", x->what, x->mirrors[s->mirror]);
+	unlink(s->part); /* another server: no resume across them */
+	s->attempts = 0;
+	s->not_before = 0;
+}
+
 static int xfer_start(CURLM *multi, struct payload_xfer *x, long timeout)
 {
 	struct xfer_state *s = x->priv;
@@ -109,7 +137,7 @@ static int xfer_start(CURLM *multi, struct payload_xfer *x, long timeout)
 	s->easy = curl_easy_init();
 	if (!s->easy)
 		return log_error("%s: cannot create a curl handle", x->what), -ENOMEM;
-	easy_setup(s->easy, x->url, x->repo, timeout);
+	easy_setup(s->easy, xfer_url(x), x->repo, timeout);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, xfer_write);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, x);
@@ -123,7 +151,8 @@ static int xfer_start(CURLM *multi, struct payload_xfer *x, long timeout)
 	return 0;
 }
 
-enum outcome { OUT_DONE, OUT_RETRY, OUT_RESTART, OUT_FATAL };
+/* OUT_NEXT: this server cannot give the file; the next mirror may. */
+enum outcome { OUT_DONE, OUT_RETRY, OUT_RESTART, OUT_NEXT, OUT_FATAL };
 
 /* Answers another attempt cannot change: the file is not there (or not
  * for us), or the server's certificate is not one to trust. */
@@ -138,10 +167,14 @@ static bool untrusted(CURLcode cc)
 	       cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || cc == CURLE_SSL_CERTPROBLEM;
 }
 
-/* Decides what a finished attempt means; logs why it failed. */
-static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned retries)
+/* Decides what a finished attempt means; logs why it failed (as a warning
+ * when another mirror or the caller can still get the file). */
+static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned retries, bool quiet)
 {
 	struct xfer_state *s = x->priv;
+	const char *url = xfer_url(x);
+	bool more = xfer_has_next_mirror(x);
+	enum log_level lvl = more || quiet ? LVL_WARNING : LVL_ERROR;
 	long code = 0;
 	int r;
 
@@ -157,10 +190,10 @@ static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned r
 				    log_error_errno(r, "%s: cannot read %s: %m", x->what, s->part);
 				return OUT_FATAL;
 			}
-			log_warning("%s: %s: checksum mismatch%s", x->what, x->url,
+			log_warning("%s: %s: checksum mismatch%s", x->what, url,
 				    s->attempts < retries ? ", downloading again" : "");
 			x->error = -EBADMSG;
-			return OUT_RETRY;
+			return s->attempts < retries ? OUT_RETRY : OUT_NEXT;
 		}
 		if (rename(s->part, x->dest) < 0) {
 			x->error =
@@ -176,17 +209,18 @@ static enum outcome xfer_outcome(struct payload_xfer *x, CURLcode cc, unsigned r
 	}
 	const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(cc);
 	if (not_there(code, cc) || untrusted(cc)) {
-		x->error = (log_error("%s: %s: %s", x->what, x->url, why), not_there(code, cc) ? -ENOENT : -EIO);
-		return OUT_FATAL;
+		log_full(lvl, 0, "%s: %s: %s", x->what, url, why);
+		x->error = not_there(code, cc) ? -ENOENT : -EIO;
+		return OUT_NEXT;
 	}
 	x->error = -EIO;
-	if (s->attempts < retries)
-		log_warning("%s: %s: %s (attempt %u of %u, retrying)", x->what, x->url, why,
+	if (s->attempts < retries) {
+		log_warning("%s: %s: %s (attempt %u of %u, retrying)", x->what, url, why,
 			    s->attempts + 1, retries + 1);
-	else
-		log_error("%s: %s: %s (gave up after %u attempts)", x->what, x->url, why,
-			  retries + 1);
-	return OUT_RETRY;
+		return OUT_RETRY;
+	}
+	log_full(lvl, 0, "%s: %s: %s (gave up after %u attempts)", x->what, url, why, retries + 1);
+	return OUT_NEXT;
 }
 
 static void xfer_finish_attempt(CURLM *multi, struct payload_xfer *x)
@@ -203,18 +237,26 @@ static void xfer_finish_attempt(CURLM *multi, struct payload_xfer *x)
 }
 
 /* Handles one finished transfer; returns the number of bytes it completed. */
-static uint64_t xfer_completed(CURLM *multi, struct payload_xfer *x, CURLcode cc, unsigned retries)
+static uint64_t xfer_completed(CURLM *multi, struct payload_xfer *x, CURLcode cc,
+			       const struct payload_fetch_opts *fo)
 {
 	struct xfer_state *s = x->priv;
+	unsigned retries = fo->retries;
 	enum outcome o;
 
 	if (s->f)
 		fflush(s->f);
-	o = xfer_outcome(x, cc, retries);
+	o = xfer_outcome(x, cc, retries, fo->quiet);
 	xfer_finish_attempt(multi, x);
 	switch (o) {
 	case OUT_DONE: s->done = true; return x->size;
 	case OUT_RESTART: s->not_before = 0; return 0;
+	case OUT_NEXT:
+		if (xfer_has_next_mirror(x))
+			xfer_next_mirror(x);
+		else
+			s->done = true;
+		return 0;
 	case OUT_RETRY:
 		if (s->attempts++ < retries) {
 			/* 0.5 s, 1 s, 2 s … capped at 8 s */
@@ -293,7 +335,7 @@ static int fetch_loop(CURLM *multi, struct payload_xfer *x, size_t n,
 			if (m->msg == CURLMSG_DONE) {
 				struct payload_xfer *xx = NULL;
 				curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&xx);
-				done_bytes += xfer_completed(multi, xx, m->data.result, o->retries);
+				done_bytes += xfer_completed(multi, xx, m->data.result, o);
 			}
 		if (o->progress)
 			report_progress(x, n, done_bytes, total, &last, false);
@@ -331,6 +373,7 @@ int payload_fetch(struct payload_xfer *x, size_t n, const struct payload_fetch_o
 		if (r == 0 && x[i].error < 0)
 			r = x[i].error;
 		free(states[i].part);
+		free(states[i].url);
 		x[i].priv = NULL;
 	}
 	curl_multi_cleanup(multi);

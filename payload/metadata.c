@@ -100,19 +100,6 @@ static int repomd_parse(struct payload_repo *r, const char *repomd_path, struct 
 	return rr;
 }
 
-static char *repo_cache_dir(const struct payload_plan *p, const struct payload_repo *r)
-{
-	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
-	int len;
-
-	solv_chksum_add(c, r->baseurl, (int)strlen(r->baseurl));
-	const unsigned char *sum = solv_chksum_get(c, &len);
-	char *d = xasprintf("%s/repos/%s-%02x%02x%02x%02x%02x%02x", p->cachedir, r->id, sum[0],
-			    sum[1], sum[2], sum[3], sum[4], sum[5]);
-	solv_chksum_free(c, NULL);
-	return d;
-}
-
 static int fetch_repomd(struct payload_plan *p, struct payload_repo *r, char **ret)
 {
 	if (r->local_dir) {
@@ -122,8 +109,8 @@ static int fetch_repomd(struct payload_plan *p, struct payload_repo *r, char **r
 					       *ret);
 		return 0;
 	}
-	_cleanup_free_ char *dir = repo_cache_dir(p, r);
-	_cleanup_free_ char *url = xasprintf("%s/repodata/repomd.xml", r->baseurl);
+	_cleanup_free_ char *dir = payload_repo_cache_dir(p, r, "repos");
+	_cleanup_free_ char *url = r->baseurl ? xasprintf("%s/repodata/repomd.xml", r->baseurl) : NULL;
 	_cleanup_free_ char *what = xasprintf("repomd.xml of %s", r->id);
 	char *dest = xasprintf("%s/repomd.xml", dir);
 	int rr;
@@ -131,6 +118,14 @@ static int fetch_repomd(struct payload_plan *p, struct payload_repo *r, char **r
 	if ((rr = mkdir_p(dir, 0755)) < 0) {
 		free(dest);
 		return log_error_errno(rr, "cannot create %s: %m", dir);
+	}
+	if (r->mirrorlist || r->metalink) {
+		if ((rr = payload_mirrors_fetch_repomd(p, r, dest)) < 0) {
+			free(dest);
+			return rr;
+		}
+		*ret = dest;
+		return 0;
 	}
 	struct payload_xfer x = {.url = url, .dest = dest, .what = what, .repo = r};
 	struct payload_fetch_opts fo = {.retries = p->retries, .timeout = p->timeout};
@@ -148,7 +143,7 @@ static int fetch_md_files(struct payload_plan *p, struct payload_repo *r, struct
 			  size_t n)
 {
 	struct payload_xfer x[4] = {};
-	_cleanup_free_ char *dir = r->local_dir ? NULL : repo_cache_dir(p, r);
+	_cleanup_free_ char *dir = r->local_dir ? NULL : payload_repo_cache_dir(p, r, "repos");
 	char *urls[4] = {}, *whats[4] = {};
 	size_t nx = 0;
 	int rr = 0;
@@ -175,6 +170,8 @@ static int fetch_md_files(struct payload_plan *p, struct payload_repo *r, struct
 					      .dest = files[i].path,
 					      .what = whats[nx],
 					      .repo = r,
+					      .mirrors = r->mirrors,
+					      .location = files[i].location,
 					      .chksum_type = files[i].chksum_type,
 					      .chksum = files[i].chksum};
 		nx++;
@@ -257,25 +254,6 @@ static void write_solv_cache(const struct payload_plan *p, struct payload_repo *
 	}
 }
 
-static int sha256_hex(Pool *pool, const char *path, char **ret)
-{
-	FILE *f = fopen(path, "re");
-	unsigned char buf[16384];
-	size_t n;
-	int len;
-
-	if (!f)
-		return -errno;
-	Chksum *c = solv_chksum_create(REPOKEY_TYPE_SHA256);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		solv_chksum_add(c, buf, (int)n);
-	fclose(f);
-	const unsigned char *sum = solv_chksum_get(c, &len);
-	*ret = xstrdup(pool_bin2hex(pool, sum, len));
-	solv_chksum_free(c, NULL);
-	return 0;
-}
-
 static int load_repo(struct payload_plan *p, struct payload_repo *r)
 {
 	_cleanup_free_ char *repomd = NULL;
@@ -288,7 +266,7 @@ static int load_repo(struct payload_plan *p, struct payload_repo *r)
 	r->solv->subpriority = (int)-r->cost; /* dnf: a lower cost wins */
 	if ((rr = fetch_repomd(p, r, &repomd)) < 0)
 		return rr;
-	if ((rr = sha256_hex(p->pool, repomd, &r->repomd_sha256)) < 0)
+	if ((rr = payload_file_hash_hex(repomd, REPOKEY_TYPE_SHA256, &r->repomd_sha256)) < 0)
 		return log_error_errno(rr, "repo %s: %s: %m", r->id, repomd);
 	if ((rr = repomd_parse(r, repomd, files, &n)) < 0)
 		goto out;

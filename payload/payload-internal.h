@@ -16,7 +16,10 @@ struct ks;
 
 struct payload_repo {
 	char *id;	 /* "anaconda" for `url`, else repo --name */
-	char *baseurl;	 /* after $basearch/$releasever, no trailing '/' */
+	char *baseurl;	 /* after $basearch/$releasever, no trailing '/'; with
+			  * mirrors, the one repomd.xml came from */
+	char *mirrorlist, *metalink; /* URLs (substituted) of the mirror list, or NULL */
+	char **mirrors;		     /* base URLs, baseurl first, once the list was read */
 	char *local_dir; /* the directory of a file:// baseurl, else NULL */
 	char *where;	 /* "ks.cfg:3: repo" for messages */
 	int64_t cost;	 /* lower wins among equal versions (dnf's cost) */
@@ -56,6 +59,7 @@ struct payload_plan {
 	struct payload_repo **repos;
 	size_t n_repos;
 	char *cachedir, *dbpath;
+	char *basearch, *releasever; /* substituted into mirror URLs too */
 	bool nogpgcheck;
 	unsigned max_connections, retries;
 	long timeout; /* %packages --timeout, seconds; 0: default */
@@ -76,6 +80,8 @@ struct payload_plan {
 int payload_repos_from_ks(struct payload_plan *p, const struct ks *ks, const struct payload_opts *o,
 			  const char *arch, const char *releasever);
 void payload_repo_free(struct payload_repo *r);
+/* What the kickstart gave: the metalink, the mirror list or the baseurl. */
+const char *payload_repo_url(const struct payload_repo *r);
 /* "$basearch" and "$releasever" (also ${…}) replaced. */
 char *payload_substitute(const char *s, const char *basearch, const char *releasever);
 const char *payload_basearch(const char *arch);
@@ -83,6 +89,10 @@ const char *payload_basearch(const char *arch);
 /* fetch.c: transfers with retries, backoff and resume (libcurl multi). */
 struct payload_xfer {
 	const char *url;
+	/* With mirrors (base URLs, url's first): a transfer that fails on one
+	 * goes on with MIRROR/location on the next. */
+	char *const *mirrors;
+	const char *location;
 	const char *dest;		 /* final path; data goes to DEST.part first */
 	const char *what;		 /* for messages: "repomd.xml of chain", a NEVRA */
 	const struct payload_repo *repo; /* TLS and proxy options, or NULL */
@@ -98,6 +108,7 @@ struct payload_fetch_opts {
 	unsigned retries;	  /* after the first attempt */
 	long timeout;		  /* seconds without progress before giving up; 0: 30 */
 	bool progress;		  /* emit byte progress events */
+	bool quiet;		  /* failures are warnings: the caller has another way */
 };
 /* Runs every transfer; returns 0 when all succeeded, else the first error
  * (each failure is logged with its URL and cause). */
@@ -108,6 +119,36 @@ int payload_fetch_mem(const char *url, const struct payload_repo *repo, unsigned
 /* file.c: checksum of a file compared with the expected one. 0, -EBADMSG on
  * mismatch, -errno on read errors. */
 int payload_verify_checksum(const char *path, Id type, const unsigned char *want);
+/* The file's digest in lower-case hex. */
+int payload_file_hash_hex(const char *path, Id type, char **ret);
+/* The cache directory of a repo under KIND ("repos", "packages"), keyed by
+ * its mirror list, metalink or baseurl. */
+char *payload_repo_cache_dir(const struct payload_plan *p, const struct payload_repo *r, const char *kind);
+
+/* mirrors.c: dnf's mirror lists (one URL a line, # comments) and metalinks
+ * (metalink 3.0, <file name="repomd.xml">). Both return the number of
+ * mirrors (base URLs: a trailing /repodata/repomd.xml is cut) or -EBADMSG
+ * with *ret_err saying why. */
+struct payload_ml_hash {
+	Id type; /* REPOKEY_TYPE_SHA256 … */
+	char *hex;
+};
+struct payload_metalink {
+	char **mirrors; /* by preference, highest first */
+	struct payload_ml_hash *hashes;
+	size_t n_hashes;
+	uint64_t size; /* 0: not given */
+};
+int payload_mirrorlist_parse(const char *text, char ***ret, char **ret_err);
+int payload_metalink_parse(const char *xml, size_t len, struct payload_metalink *ret, char **ret_err);
+void payload_metalink_done(struct payload_metalink *ml);
+/* 0 when a hash of ml matches the file, -EBADMSG (with *ret_got, the first
+ * computed one, "sha256 HEX") when none does, -errno on read errors. */
+int payload_metalink_check(const struct payload_metalink *ml, const char *path, char **ret_got);
+/* Reads the repo's mirror list or metalink and fetches repomd.xml to dest
+ * from the first mirror that gives a good one; sets r->baseurl and
+ * r->mirrors. Errors name the kickstart line and every mirror tried. */
+int payload_mirrors_fetch_repomd(struct payload_plan *p, struct payload_repo *r, const char *dest);
 
 /* metadata.c: repomd.xml, primary, filelists, comps, the solv cache. */
 int payload_load_metadata(struct payload_plan *p);

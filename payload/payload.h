@@ -27,6 +27,9 @@ struct payload_opts {
 	bool nogpgcheck;	/* disables signature checks for every repo */
 	/* Key URLs trusted for every repo; NULL: each repo's RPM-GPG-KEY-* files. */
 	char *const *gpgkeys;
+	/* cdrom/harddrive: the directory the installer mounted the source's repo
+	 * at (installer/source.c); NULL otherwise. */
+	const char *source_dir;
 	unsigned max_connections; /* parallel downloads; 0: 4 */
 	unsigned retries;	  /* per file after the first try; 0: %packages --retries or 3 */
 	/* What other stages need (payload_require()); owned, freed by payload_opts_done(). */
@@ -49,6 +52,18 @@ void payload_opts_done(struct payload_opts *o);
 int payload_plan_new(const struct ks *ks, const struct payload_opts *o, struct payload_plan **ret);
 void payload_plan_free(struct payload_plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct payload_plan *, payload_plan_free)
+
+/* The comps environments and user-visible groups of the kickstart's repos
+ * (for the TUI's software selection): environments first, then by display
+ * order and id. Reads the repos' metadata like planning does. */
+struct payload_comps_entry {
+	char *id, *name, *description;
+	bool environment;
+	unsigned order;
+};
+int payload_comps_list(const struct ks *ks, const struct payload_opts *o, struct payload_comps_entry **ret,
+		       size_t *ret_n);
+void payload_comps_list_free(struct payload_comps_entry *l, size_t n);
 
 /* Count, download size, installed size, requirements with their reasons;
  * every package with verbose. */

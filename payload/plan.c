@@ -54,6 +54,8 @@ void payload_plan_free(struct payload_plan *p)
 	free(p->reqs);
 	free(p->cachedir);
 	free(p->dbpath);
+	free(p->basearch);
+	free(p->releasever);
 	free(p->inst_langs);
 	if (p->pool && p->pool->considered) { /* pool_free() leaves it to us */
 		map_free(p->pool->considered);
@@ -83,7 +85,9 @@ static void plan_set_options(struct payload_plan *p, const struct ks *ks,
 								  xstrdup(o->reqs[i].reason), NULL};
 }
 
-int payload_plan_new(const struct ks *ks, const struct payload_opts *o, struct payload_plan **ret)
+/* Repos and their metadata in a new pool: what planning and the comps
+ * listing share. */
+static int plan_load(const struct ks *ks, const struct payload_opts *o, struct payload_plan **ret)
 {
 	_cleanup_(payload_plan_freep) struct payload_plan *p = xnew0(struct payload_plan, 1);
 	struct utsname u;
@@ -99,6 +103,17 @@ int payload_plan_new(const struct ks *ks, const struct payload_opts *o, struct p
 	pool_setdisttype(p->pool, DISTTYPE_RPM);
 	pool_setarch(p->pool, arch);
 	if ((r = payload_load_metadata(p)) < 0)
+		return r;
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+int payload_plan_new(const struct ks *ks, const struct payload_opts *o, struct payload_plan **ret)
+{
+	_cleanup_(payload_plan_freep) struct payload_plan *p = NULL;
+	int r;
+
+	if ((r = plan_load(ks, o, &p)) < 0)
 		return r;
 	for (size_t i = 0; i < p->n_repos; i++)
 		if ((r = payload_rpm_init(p->dbpath)) < 0 ||
@@ -132,6 +147,10 @@ void payload_plan_print(const struct payload_plan *p, bool verbose, struct strbu
 		strbuf_addf(out, "  repo %s: %s (cost %lld, gpgcheck %s%s)\n", r->id, r->baseurl,
 			    (long long)r->cost, r->gpgcheck ? "on" : "off",
 			    r->has_comps ? ", comps" : "");
+		if (r->mirrors)
+			strbuf_addf(out, "    mirror 1 of %zu from the %s %s\n", strv_length(r->mirrors),
+				    r->metalink ? "metalink" : "mirror list",
+				    r->metalink ? r->metalink : r->mirrorlist);
 	}
 	if (p->minimal_set)
 		strbuf_adds(out, "  no comps groups: slipway's minimal set in place of @core\n");
@@ -168,8 +187,9 @@ static void write_repo_files(const struct payload_plan *p, const char *root)
 			log_warning_errno(errno, "repo %s: cannot write %s: %m", r->id, path);
 			continue;
 		}
-		fprintf(f, "[%s]\nname=%s\nbaseurl=%s\nenabled=1\ngpgcheck=%d\n", r->id, r->id,
-			r->baseurl, r->gpgcheck ? 1 : 0);
+		fprintf(f, "[%s]\nname=%s\n%s=%s\nenabled=1\ngpgcheck=%d\n", r->id, r->id,
+			r->metalink ? "metalink" : r->mirrorlist ? "mirrorlist" : "baseurl",
+			payload_repo_url(r), r->gpgcheck ? 1 : 0);
 		if (r->gpgkeys) {
 			_cleanup_free_ char *keys = strv_join(r->gpgkeys, " ");
 			fprintf(f, "gpgkey=%s\n", keys);
@@ -207,4 +227,63 @@ int payload_install(struct payload_plan *p, const char *root, struct teardown *t
 	if (r == 0)
 		write_repo_files(p, root);
 	return r;
+}
+
+static int comps_cmp(const void *a, const void *b)
+{
+	const struct payload_comps_entry *x = a, *y = b;
+
+	if (x->environment != y->environment)
+		return x->environment ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int payload_comps_list(const struct ks *ks, const struct payload_opts *o, struct payload_comps_entry **ret,
+		       size_t *ret_n)
+{
+	_cleanup_(payload_plan_freep) struct payload_plan *p = NULL;
+	struct payload_comps_entry *l = NULL;
+	size_t n = 0;
+	Id id;
+	int r;
+
+	if ((r = plan_load(ks, o, &p)) < 0)
+		return r;
+	Pool *pool = p->pool;
+	FOR_POOL_SOLVABLES(id)
+	{
+		Solvable *s = pool->solvables + id;
+		const char *name = pool_id2str(pool, s->name);
+		bool env = startswith(name, "environment:");
+		if (!env && !startswith(name, "group:"))
+			continue;
+		/* Environments are all offered; groups only when user-visible. */
+		if (!env && !solvable_lookup_void(s, SOLVABLE_ISVISIBLE))
+			continue;
+		l = xrealloc(l, (n + 1) * sizeof(*l));
+		l[n++] = (struct payload_comps_entry){
+			.id = xstrdup(strchr(name, ':') + 1),
+			.name = xstrdup(strempty(solvable_lookup_str(s, SOLVABLE_SUMMARY))),
+			.description = xstrdup(strempty(solvable_lookup_str(s, SOLVABLE_DESCRIPTION))),
+			.environment = env,
+			.order = (unsigned)solvable_lookup_num(s, SOLVABLE_ORDER, 0),
+		};
+	}
+	if (n > 1)
+		qsort(l, n, sizeof(*l), comps_cmp);
+	*ret = l;
+	*ret_n = n;
+	return 0;
+}
+
+void payload_comps_list_free(struct payload_comps_entry *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].id);
+		free(l[i].name);
+		free(l[i].description);
+	}
+	free(l);
 }

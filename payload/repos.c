@@ -49,12 +49,20 @@ char *payload_substitute(const char *s, const char *basearch, const char *releas
 	return strbuf_detach(&sb);
 }
 
+const char *payload_repo_url(const struct payload_repo *r)
+{
+	return r->metalink ? r->metalink : r->mirrorlist ? r->mirrorlist : r->baseurl;
+}
+
 void payload_repo_free(struct payload_repo *r)
 {
 	if (!r)
 		return;
 	free(r->id);
 	free(r->baseurl);
+	free(r->mirrorlist);
+	free(r->metalink);
+	strv_free(r->mirrors);
 	free(r->local_dir);
 	free(r->where);
 	strv_free(r->includepkgs);
@@ -102,11 +110,33 @@ static struct payload_repo *repo_new(const char *id, const struct ks_loc *loc, c
 	struct payload_repo *r = xnew0(struct payload_repo, 1);
 
 	r->id = xstrdup(id);
-	r->where =
-	    loc && loc->file ? xasprintf("%s:%u: %s", loc->file, loc->line, cmd) : xstrdup(cmd);
+	r->where = ks_loc_where(loc, cmd);
 	r->gpgcheck = true;
 	r->cost = 1000; /* dnf's default cost */
 	return r;
+}
+
+/* --baseurl/--url, or a mirror list or metalink read when metadata loads. */
+static int repo_set_source(struct payload_repo *r, const char *url, const char *mirrorlist,
+			   const char *metalink, const char *basearch, const char *releasever)
+{
+	const char *list = mirrorlist ? mirrorlist : metalink;
+
+	if (url) {
+		_cleanup_free_ char *u = payload_substitute(url, basearch, releasever);
+		return repo_set_url(r, u);
+	}
+	if (!list)
+		return log_error("%s: no --baseurl, --mirrorlist or --metalink", r->where), -EINVAL;
+	char *u = payload_substitute(list, basearch, releasever);
+	if (!startswith(u, "http://") && !startswith(u, "https://") && !startswith(u, "file:///")) {
+		log_error("%s: --%s=%s: a mirror list is read over http://, https:// or file:///", r->where,
+			  mirrorlist ? "mirrorlist" : "metalink", list);
+		free(u);
+		return -EINVAL;
+	}
+	*(mirrorlist ? &r->mirrorlist : &r->metalink) = u;
+	return 0;
 }
 
 static int repo_from_url(const struct ks_url *u, const char *basearch, const char *releasever,
@@ -115,14 +145,7 @@ static int repo_from_url(const struct ks_url *u, const char *basearch, const cha
 	struct payload_repo *r = repo_new("anaconda", &u->loc, "url");
 	int rr;
 
-	if (u->mirrorlist || u->metalink || !u->url) {
-		log_error("%s: --%s is not supported by slipway yet; use --url", r->where,
-			  u->mirrorlist ? "mirrorlist" : "metalink");
-		payload_repo_free(r);
-		return -EOPNOTSUPP;
-	}
-	_cleanup_free_ char *url = payload_substitute(u->url, basearch, releasever);
-	if ((rr = repo_set_url(r, url)) < 0) {
+	if ((rr = repo_set_source(r, u->url, u->mirrorlist, u->metalink, basearch, releasever)) < 0) {
 		payload_repo_free(r);
 		return rr;
 	}
@@ -141,18 +164,7 @@ static int repo_from_ks(const struct ks_repo *k, const char *basearch, const cha
 	struct payload_repo *r = repo_new(k->name ? k->name : "repo", &k->loc, "repo");
 	int rr = 0;
 
-	if (k->mirrorlist || k->metalink || !k->baseurl) {
-		log_error("%s --name=%s: %s is not supported by slipway yet; use --baseurl",
-			  r->where, r->id,
-			  k->mirrorlist ? "--mirrorlist"
-			  : k->metalink ? "--metalink"
-					: "a repo without --baseurl");
-		rr = -EOPNOTSUPP;
-		payload_repo_free(r);
-		return rr;
-	}
-	_cleanup_free_ char *url = payload_substitute(k->baseurl, basearch, releasever);
-	if ((rr = repo_set_url(r, url)) < 0) {
+	if ((rr = repo_set_source(r, k->baseurl, k->mirrorlist, k->metalink, basearch, releasever)) < 0) {
 		payload_repo_free(r);
 		return rr;
 	}
@@ -189,12 +201,22 @@ int payload_repos_from_ks(struct payload_plan *p, const struct ks *ks, const str
 	struct payload_repo *r = NULL;
 	int rr;
 
-	if (ks->cdrom || ks->harddrive)
-		return log_error(
-			   "%s: installation sources cdrom and harddrive are not supported by "
-			   "slipway yet; use url --url=file:///…",
-			   ks->cdrom ? "cdrom" : "harddrive"),
-		       -EOPNOTSUPP;
+	p->basearch = xstrdup(basearch);
+	p->releasever = xstrdup(releasever);
+	if (ks->cdrom || ks->harddrive) {
+		/* the installer mounted the device (installer/source.c) */
+		const struct ks_loc *loc = ks->cdrom ? &ks->cdrom->loc : &ks->harddrive->loc;
+		if (!o->source_dir)
+			return log_error("%s: the installation source is not mounted",
+					 ks->cdrom ? "cdrom" : "harddrive"),
+			       -EINVAL;
+		r = repo_new("anaconda", loc, ks->cdrom ? "cdrom" : "harddrive");
+		if ((rr = repo_set_url(r, o->source_dir)) < 0) {
+			payload_repo_free(r);
+			return rr;
+		}
+		plan_add_repo(p, r);
+	}
 	if (ks->url) {
 		if ((rr = repo_from_url(ks->url, basearch, releasever, &r)) < 0)
 			return rr;
@@ -221,7 +243,7 @@ int payload_repos_from_ks(struct payload_plan *p, const struct ks *ks, const str
 		if (strv_length(o->gpgkeys) > 0)
 			p->repos[i]->gpgkeys = strv_copy(o->gpgkeys);
 		log_debug("repo %s: %s (cost %lld, gpgcheck %s)", p->repos[i]->id,
-			  p->repos[i]->baseurl, (long long)p->repos[i]->cost,
+			  payload_repo_url(p->repos[i]), (long long)p->repos[i]->cost,
 			  p->repos[i]->gpgcheck ? "on" : "off");
 	}
 	return 0;

@@ -13,16 +13,9 @@ command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 
 tmpdir d
 export SLIPWAY_CACHE=$d/cache
-pids=()
-stop_servers() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	pids=()
-}
 trap 'stop_servers; cleanup_all' EXIT
 cp -a "$S/chain" "$d/www"
-chain_set="synth-chain-a-1.0 synth-chain-b-2.0 synth-chain-c-1.0 synth-chain-d-1.0 synth-chain-data-1.0 synth-tool-1.0"
+chain_set=$CHAIN_SET
 
 wait_port() { # PORTFILE: waits for a server to listen
 	local i
@@ -34,10 +27,6 @@ wait_port() { # PORTFILE: waits for a server to listen
 }
 write_ks() { # FILE URL
 	printf 'url --url=%s\n%%packages --nocore\nsynth-chain-a\n%%end\n' "$2" >"$1"
-}
-installed() {
-	rpm --root "$1" --dbpath /var/lib/rpm -qa --qf '%{NAME}-%{VERSION}\n' | grep -v '^gpg-pubkey' | sort |
-		tr '\n' ' ' | sed 's/ $//'
 }
 
 # --- python3 -m http.server: install, then a second run from the solv cache

@@ -38,11 +38,7 @@ server=$!
 for _ in $(seq 100); do [ -s "$d/port" ] && break; sleep 0.1; done
 [ -s "$d/port" ] || fail "the https server did not start: $(cat "$d/server.log")"
 base=https://127.0.0.1:$(cat "$d/port")
-chain_set="synth-chain-a-1.0 synth-chain-b-2.0 synth-chain-c-1.0 synth-chain-d-1.0 synth-chain-data-1.0 synth-tool-1.0"
-installed() {
-	rpm --root "$1" --dbpath /var/lib/rpm -qa --qf '%{NAME}-%{VERSION}\n' | grep -v '^gpg-pubkey' | sort |
-		tr '\n' ' ' | sed 's/ $//'
-}
+chain_set=$CHAIN_SET
 status() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }
 ks() { # FILE SOURCE-LINES
 	printf '%s\n%%packages --nocore\nsynth-chain-a\n%%end\n' "$2" >"$1"

@@ -14,6 +14,7 @@
 #include "../fuzz/fuzz-ks.h"
 #include "kickstart/ks-internal.h"
 #include "../fuzz/fuzz-size.h"
+#include "../fuzz/fuzz-url.h"
 
 #define REGRESSIONS "tests/fuzz/regressions"
 #define BAD_DIR	    "tests/data/bad"
@@ -74,6 +75,14 @@ static void run_regression_size(void **state)
 	_cleanup_free_ char *data = read_all(path);
 
 	size_fuzz_one(data, file_size(path));
+}
+
+static void run_regression_url(void **state)
+{
+	const char *path = *state;
+	_cleanup_free_ char *data = read_all(path);
+
+	url_fuzz_one(data, file_size(path));
 }
 
 /* The 1 MiB lines are made here rather than committed. */
@@ -251,6 +260,7 @@ int main(void)
 	_cleanup_strv_free_ char **bad = list_dir(BAD_DIR, is_ks);
 	_cleanup_strv_free_ char **ks = list_dir(REGRESSIONS "/kickstart", not_doc);
 	_cleanup_strv_free_ char **size = list_dir(REGRESSIONS "/size", not_doc);
+	_cleanup_strv_free_ char **url = list_dir(REGRESSIONS "/url", not_doc);
 
 	if (strv_length(bad) < 200) {
 		fprintf(stderr,
@@ -262,6 +272,7 @@ int main(void)
 	failed += run_group("bad-input", bad, run_bad);
 	failed += run_group("fuzz-regressions-kickstart", ks, run_regression_kickstart);
 	failed += run_group("fuzz-regressions-size", size, run_regression_size);
+	failed += run_group("fuzz-regressions-url", url, run_regression_url);
 	const struct CMUnitTest focused[] = {
 	    cmocka_unit_test(test_huge_lines),
 	    cmocka_unit_test(test_include_bomb_bounded),

@@ -114,13 +114,34 @@ static void test_repos_from_ks(void **state)
 	assert_string_equal(p->repos[0]->baseurl, "file:///srv/os");
 	assert_true(strv_equal(p->repos[0]->gpgkeys, keys));
 	payload_plan_free(p);
+
+	/* mirror lists are read when metadata loads; the cache key is the list */
+	assert_int_equal(repos_of("url --mirrorlist=http://m/$releasever/list?arch=$basearch\n"
+				  "repo --name=ml --metalink=https://m/metalink?repo=x-$releasever\n",
+				  NULL, &p),
+			 0);
+	assert_null(p->repos[0]->baseurl);
+	assert_string_equal(p->repos[0]->mirrorlist, "http://m/4.0/list?arch=x86_64");
+	assert_string_equal(payload_repo_url(p->repos[0]), "http://m/4.0/list?arch=x86_64");
+	assert_string_equal(p->repos[1]->metalink, "https://m/metalink?repo=x-4.0");
+	assert_string_equal(p->basearch, "x86_64");
+	payload_plan_free(p);
+
+	/* cdrom/harddrive: the directory the installer mounted */
+	o = (struct payload_opts){.source_dir = "/run/install/repo"};
+	assert_int_equal(repos_of("cdrom\n", &o, &p), 0);
+	assert_string_equal(p->repos[0]->baseurl, "file:///run/install/repo");
+	assert_string_equal(p->repos[0]->where, "ks.cfg:1: cdrom");
+	payload_plan_free(p);
 }
 
 static void test_repos_errors(void **state)
 {
 	struct payload_plan *p = NULL;
 
-	assert_int_equal(repos_of("url --mirrorlist=http://m/list\n", NULL, &p), -EOPNOTSUPP);
+	assert_int_equal(repos_of("url --mirrorlist=ftp://m/list\n", NULL, &p), -EINVAL);
+	payload_plan_free(p);
+	assert_int_equal(repos_of("cdrom\n", NULL, &p), -EINVAL); /* not mounted */
 	payload_plan_free(p);
 	assert_int_equal(repos_of("url --url=nfs://server/os\n", NULL, &p), -EINVAL);
 	payload_plan_free(p);

@@ -32,8 +32,7 @@ grep -q 'systemd-boot (bootloader --sdboot)' "$work/out" ||
 scenario_checks "$work/out"
 t0=$SECONDS
 loader_info='tr -d "\0" < /sys/firmware/efi/efivars/LoaderInfo-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f'
-scenario_boot "$work" "the systemd-boot image did not boot and pass the checks under OVMF" \
-	--disk "$work/disk.img" --firmware uefi --password "$pw" \
+scenario_boot "$work" "the systemd-boot image did not boot and pass the checks under OVMF" --disk "$work/disk.img" --firmware uefi --password "$pw" \
 	--run "$loader_info" --expect 'systemd-boot [0-9]' \
 	--run 'cat /etc/hostname' --expect '^sdboot-test$' \
 	--run 'cat /proc/cmdline' --expect 'root=UUID=[0-9a-f-]+'

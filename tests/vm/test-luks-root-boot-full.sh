@@ -1,5 +1,7 @@
 #!/bin/bash
-# Boot scenario 2 of the system-boot issue: UEFI (OVMF), an xfs root on LUKS2,
+# Boot scenario 2 of the system-boot issue (make check-full; make check boots the
+# same layout — UEFI, xfs root on LUKS2, ext4 /boot, ESP — installed through the
+# TUI: test-tui-luks-boot.sh): UEFI (OVMF), an xfs root on LUKS2,
 # a separate ext4 /boot and the ESP (reqpart). The host has no dm-crypt, so
 # slipway installs the test distro's @core onto /dev/vda inside vm-run booted
 # through OVMF (the plan sees UEFI firmware, as on a real UEFI machine); then
@@ -45,8 +47,8 @@ grep -qF "$pp" "$work/out" "$work/install.log" && fail "the LUKS passphrase is i
 scenario_checks "$work/out"
 
 t0=$SECONDS
-scenario_boot "$work" "the LUKS root did not boot and pass the checks under OVMF" \
-	--disk "$work/disk.img" --firmware uefi --luks-passphrase "$pp" --password "$pw" --login-timeout 1500 \
+scenario_boot "$work" "the LUKS root did not boot and pass the checks under OVMF" --disk "$work/disk.img" --firmware uefi --luks-passphrase "$pp" --password "$pw" \
+	--login-timeout 1500 \
 	--run 'cat /etc/hostname' --expect '^luks-root$' \
 	--run 'test -d /sys/firmware/efi && echo uefi' --expect '^uefi$' \
 	--run 'findmnt -n -o SOURCE,FSTYPE /' --expect '^/dev/mapper/luks-[0-9a-f-]+ +xfs$' \
