@@ -136,7 +136,8 @@ static:
 # (a new prefix, i.e. new library versions, rebuilds every object: see `static`)
 ifdef STATIC_PREFIX
 override CFLAGS += -DSLIPWAY_CRYPTSETUP_VERSION='"$(STATIC_CRYPTSETUP)"' \
-	-DSLIPWAY_STATIC_DEBIAN='"$(STATIC_DEBIAN)"'
+	-DSLIPWAY_STATIC_DEBIAN='"$(STATIC_DEBIAN)"' \
+	-DSLIPWAY_RPM_CONFIG='"$(STATIC_PREFIX)/lib/rpm"'
 endif
 
 $(STATIC_DIR)/slipway: $(STATIC_DIR)/obj/slipway

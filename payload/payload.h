@@ -82,3 +82,7 @@ int payload_download(struct payload_plan *p);
  * right away when td is NULL), scriptlet output in
  * ROOT/var/log/slipway/packaging.log. Needs payload_download() first. */
 int payload_install(struct payload_plan *p, const char *root, struct teardown *td);
+
+/* Reads rpm's rpmrc and macros once per process: the host's (dynamic build)
+ * or the ones built into the static binary (tools/static/README.md). */
+int payload_rpm_read_config(void);

@@ -41,8 +41,9 @@ int payload_rpm_init(const char *dbpath)
 
 	if (done)
 		return 0;
-	if (rpmReadConfigFiles(NULL, NULL) != 0)
-		return log_error("rpm: cannot read rpm's configuration"), -EIO;
+	int r = payload_rpm_read_config();
+	if (r < 0)
+		return r;
 	rpmPushMacro(NULL, "_dbpath", NULL, dbpath, RMIL_CMDLINE);
 	rpmPushMacro(NULL, "_db_backend", NULL, "sqlite", RMIL_CMDLINE);
 	rpmlogSetCallback(rpmlog_bridge, NULL);

@@ -10,6 +10,7 @@
 #include <rpm/rpmts.h>
 #include <time.h>
 
+#include "payload/payload.h"
 #include "sysconf-internal.h"
 
 /* ---- rendering ---- */
@@ -265,13 +266,10 @@ static const char *db_backend(const char *root)
 
 static int rpm_config(void)
 {
-	/* payload/ may have read rpm's configuration already: reading it again
-	 * would push the host's %_dbpath over the one it set */
-	_cleanup_free_ char *bindir = rpmExpand("%{?_bindir}", NULL);
-	if (!isempty(bindir))
-		return 0;
-	if (rpmReadConfigFiles(NULL, NULL) != 0)
-		return log_error_errno(EIO, "system: SBOM: cannot read rpm's configuration");
+	/* once per process (payload/ may have read it and set %_dbpath) */
+	int r = payload_rpm_read_config();
+	if (r < 0)
+		return log_error_errno(r, "system: SBOM: cannot read rpm's configuration");
 	return 0;
 }
 

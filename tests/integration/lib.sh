@@ -110,3 +110,25 @@ repo_disk() {
 	printf -v "$1" %s "$_rd_l"
 	printf -v "$2" %s "$_rd_label"
 }
+
+# make_static VAR: runs `make static` and sets VAR to the binary. Without the static
+# libraries cached it skips (77), unless FULL=1 (make check-full): then it builds
+# them from cold (tools/static/build-libs.sh: 2.5 min idle, 14 at load ~10) and
+# prints its step times.
+make_static() {
+	local _log _t0=$SECONDS
+	_log=$(mktemp /tmp/slipway-static.XXXXXX)
+	_tmps+=("$_log")
+	if ! tools/static/build-libs.sh --is-cached; then
+		if [ "${FULL:-0}" != 1 ]; then
+			echo "SKIP: static libraries not built (tools/static/build-libs.sh; make static)"
+			exit 77
+		fi
+		nice -n 10 tools/static/build-libs.sh >/dev/null 2>"$_log" ||
+			{ tail -30 "$_log"; fail "tools/static/build-libs.sh failed"; }
+		grep '^build-libs: ' "$_log" || true
+	fi
+	nice -n 10 make --no-print-directory static >"$_log" 2>&1 || { tail -30 "$_log"; fail "make static failed"; }
+	echo "make static: $((SECONDS - _t0)) s"
+	printf -v "$1" %s "$(make -s static-path)"
+}

@@ -5,21 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
-if ! tools/static/build-libs.sh --is-cached; then
-	if [ "${FULL:-0}" != 1 ]; then
-		echo "SKIP: static libraries not built (tools/static/build-libs.sh; make static)"
-		exit 77
-	fi
-	# make check-full: build them from cold (prints the time it took)
-	tools/static/build-libs.sh >/dev/null
-fi
-log=$(mktemp /tmp/slipway-static.XXXXXX)
-_tmps+=("$log")
-if ! nice -n 19 make --no-print-directory static >"$log" 2>&1; then
-	tail -30 "$log"
-	fail "make static failed"
-fi
-bin=$(make -s static-path)
+make_static bin
 expect_eq "static-path" "$PWD/build-static/slipway" "$bin"
 [ -x "$bin" ] || fail "no $bin"
 
@@ -58,11 +44,12 @@ expect_contains "chroot version" "librpm" "$out"
 chroot "$root" /bin/slipway validate /ks >/dev/null || fail "validate in an empty root"
 
 # Signatures, checksums and rpm transactions through the static librpm: the synthetic
-# repo test, with rpm 4.20's own rpmrc/macros from the prefix (when fixtures exist).
+# repo test (when fixtures exist), with the rpmrc and macros built into the binary.
+# This host's /usr/lib/rpm is rpm 4.18's, whose rpmrc would make every package
+# "intended for a different architecture": passing proves the host's is not read.
 synth=$(tests/fixtures/synth/build.sh --print-path)
 if [ "$(id -u)" = 0 ] && [ -d "$synth/chain/repodata" ]; then
-	prefix=$(tools/static/build-libs.sh --print-path)
-	out=$(RPM_CONFIGDIR=$prefix/lib/rpm SLIPWAY_BIN=$bin bash tests/integration/test-payload-synth.sh 2>&1) ||
+	out=$(env -u RPM_CONFIGDIR SLIPWAY_BIN=$bin bash tests/integration/test-payload-synth.sh 2>&1) ||
 		fail "test-payload-synth.sh with the static binary: $(tail -5 <<<"$out")"
 	echo "static binary passes test-payload-synth.sh: $(tail -1 <<<"$out")"
 fi

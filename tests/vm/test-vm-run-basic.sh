@@ -58,6 +58,21 @@ got=$("$vm_run" --rw-root -- sh -c 'echo x > /etc/vm-run-rw-test && cat /etc/vm-
 check "--rw-root makes / writable in the VM" x "$got"
 check "--rw-root leaves the host untouched" no "$([ -e /etc/vm-run-rw-test ] && echo yes || echo no)"
 
+# --bare: only the given directory (copied into a writable tmpfs), no host root; shares
+# and --share-ro still work; a module (loop) is there without the host's kmod
+"$here/vm-bare-root" "$work/bare" --file /etc/hostname
+mkdir "$work/ro"
+echo ro-data > "$work/ro/f"
+got=$("$vm_run" --bare "$work/bare" --share "$work/share" --share-ro "$work/ro" -- sh -c \
+	"ls /usr/bin | wc -l; test -e /usr/sbin/modprobe || echo no-host-root; cat '$work/ro/f';
+	 touch '$work/ro/g' 2>/dev/null || echo ro; echo bare > '$work/share/bare'; touch /etc/w && echo rw;
+	 test -e /dev/loop-control && echo loop")
+check "--bare: only the directory, writable, shares, --share-ro, loop" \
+	"$(printf '0\nno-host-root\nro-data\nro\nrw\nloop')" "$got"
+check "--bare: a file written to the share reaches the host" bare "$(cat "$work/share/bare" 2>&1)"
+rc=0; "$vm_run" --bare "$work/bare" --rw-root -- true 2>/dev/null || rc=$?
+check "--bare with --rw-root is refused (125)" 125 "$rc"
+
 start=$(date +%s)
 got=$("$vm_run" --timeout 60 -- seq 1000000 | head -n 1)
 took=$(($(date +%s) - start))
