@@ -18,7 +18,7 @@ test=(
 	rpm rpm2cpio createrepo-c dnf gnupg python3 curl
 	e2fsprogs xfsprogs dosfstools mtools btrfs-progs fdisk util-linux kmod
 	qemu-system-x86 qemu-utils ovmf seabios linux-image-amd64 busybox-static
-	cryptsetup-bin cpio zstd xz-utils
+	cryptsetup-bin cpio zstd xz-utils mdadm
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso
 	tmux strace expect openssl
 	gnuplot-nox # make bench: the PNG chart
