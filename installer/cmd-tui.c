@@ -126,7 +126,9 @@ static void installer_shell(struct tui *t, const char *log)
 	ui_tui_suspend(t);
 	fprintf(stderr, "\nslipway: a shell on the installer; the log is %s. Type \"exit\" to return.\n",
 		strempty(log));
-	run_argv((char *const[]){ "/bin/bash", "-i", NULL }, &(struct run_opts){ .inherit_stdio = true });
+	_cleanup_free_ char *bash = run_find_program("bash");
+	run_argv((char *const[]){ bash ? bash : (char *)"/bin/sh", "-i", NULL },
+		 &(struct run_opts){ .inherit_stdio = true });
 	ui_tui_resume(t);
 }
 
