@@ -14,11 +14,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
 . tests/integration/tui-lib.sh
-S=$SLIPWAY_BIN
-R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo cannot be built"
-tmpdir d
-trap 'tui_stop; cleanup_all' EXIT
-export TMPDIR=$d
+tui_host_setup
 
 tui_start 80 24 "cd $d && TERM=screen $S tui --image $d/disk.img --size 8G --repo file://$R --log $d/install.log"
 tui_wait "Installation summary"

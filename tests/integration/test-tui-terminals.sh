@@ -12,11 +12,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
 . tests/integration/tui-lib.sh
-S=$SLIPWAY_BIN
-R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo cannot be built"
-tmpdir d
-trap 'tui_stop; cleanup_all' EXIT
-export TMPDIR=$d
+tui_host_setup
 
 # --- no terminal, unknown terminal type: exit 2, a message
 set +e

@@ -37,3 +37,14 @@ tui_cap() { tui_type "$(tput -T "$1" "$2")"; }
 tui_resize() { tmux -L "$TUI_SOCK" resize-window -t t -x "$1" -y "$2"; }
 # tui_exit_status: the command's exit status once it ended ("" before)
 tui_exit_status() { tui_screen | sed -n 's/^TUI-EXIT=\([0-9]*\).*/\1/p' | tail -1; }
+
+# tui_host_setup: what the host TUI tests share: S (slipway), R (the test
+# distro's repo), d (a directory of the test's own, also TMPDIR), and the
+# tmux server and lib.sh's cleanups on exit.
+tui_host_setup() {
+	S=$SLIPWAY_BIN
+	R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo cannot be built"
+	tmpdir d
+	trap 'tui_stop; cleanup_all' EXIT
+	export TMPDIR=$d
+}
