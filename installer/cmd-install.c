@@ -186,11 +186,7 @@ static void print_plan(const struct plan *plan, bool verbose, bool json)
 	inst_plan_print(plan, verbose, &text);
 	event_stage_begin("plan", "the plan");
 	if (json) {
-		for (const char *l = strbuf_str(&text); *l;) {
-			const char *nl = strchrnul(l, '\n');
-			log_info("%.*s", (int)(nl - l), l);
-			l = *nl ? nl + 1 : nl;
-		}
+		inst_plan_log(strbuf_str(&text), LVL_INFO, "");
 	} else
 		fputs(strbuf_str(&text), stdout);
 	event_stage_end("plan", 0);

@@ -182,3 +182,12 @@ void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out)
 		payload_plan_print(p->payload, verbose, out);
 	}
 }
+
+void inst_plan_log(const char *text, enum log_level level, const char *prefix)
+{
+	for (const char *l = text; *l;) {
+		const char *nl = strchrnul(l, '\n');
+		log_full(level, 0, "%s%.*s", prefix, (int)(nl - l), l);
+		l = *nl ? nl + 1 : nl;
+	}
+}

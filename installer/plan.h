@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event.h"
 #include "strbuf.h"
 
 struct ks;
@@ -81,6 +82,9 @@ void inst_plan_free(struct plan *p);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct plan *, inst_plan_free)
 /* The stable, readable form printed by --dry-run and saved as plan.txt. */
 void inst_plan_print(const struct plan *p, bool verbose, struct strbuf *out);
+/* The printed plan as log events, one a line, each after prefix (JSON
+ * progress, the TUI's log). */
+void inst_plan_log(const char *text, enum log_level level, const char *prefix);
 
 struct payload_opts;
 /* Adds the packages the plan needs to the payload options (requirements.c). */
