@@ -134,25 +134,13 @@ static void installer_shell(struct tui *t, const char *log)
 
 /* One attempt: kickstart → plan → summary → pipeline. Returns an exit code
  * (with *finish set after a successful install), or -1 to go back to the hub. */
-static int install_once(struct tui *t, struct tui_cli *c, const char *text, const char *workdir,
+static int install_once(struct tui *t, struct tui_cli *c, const struct ks *ks, const char *workdir,
 			enum inst_finish *finish)
 {
-	_cleanup_(ks_freep) struct ks *ks = NULL;
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
-	_cleanup_strbuf_ struct strbuf diags = STRBUF_INIT, plan_text = STRBUF_INIT;
-	struct ks_diags d = {};
-	struct ks_load_opts lo = {};
+	_cleanup_strbuf_ struct strbuf plan_text = STRBUF_INIT;
 	int r;
 
-	r = ks_load_string(TUI_KS_NAME, text, &lo, &ks, &d);
-	if (r >= 0)
-		r = ks_validate(ks, &lo, &d);
-	ks_diags_format(&d, &diags);
-	ks_diags_free(&d);
-	if (r < 0) {
-		ui_tui_message(t, "The answers are not a valid kickstart", strbuf_str(&diags));
-		return -1;
-	}
 	ui_tui_progress_begin(t, "Planning: reading the disks and the repository, solving");
 	struct inst_plan_args pa = { .finish = FINISH_EXIT, .pre_ran = true };
 	if ((r = inst_plan_new(ks, TUI_KS_NAME, &c->target, &pa, &plan)) < 0) {
@@ -163,11 +151,7 @@ static int install_once(struct tui *t, struct tui_cli *c, const char *text, cons
 	}
 	inst_plan_print(plan, false, &plan_text);
 	/* In the log as the CLI prints it (the screen shows it on the summary). */
-	for (const char *l = strbuf_str(&plan_text); *l;) {
-		const char *nl = strchrnul(l, '\n');
-		log_debug("plan: %.*s", (int)(nl - l), l);
-		l = *nl ? nl + 1 : nl;
-	}
+	inst_plan_log(strbuf_str(&plan_text), LVL_DEBUG, "plan: ");
 	if (!ui_tui_summary(t, strbuf_str(&plan_text), ks->ignoredisk ? ks->ignoredisk->only_use : NULL))
 		return -1;
 
@@ -213,7 +197,6 @@ int inst_cmd_tui(int argc, char **argv)
 {
 	struct tui_cli c = {};
 	_cleanup_free_ char *log = NULL, *workdir = NULL;
-	_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
 	enum inst_finish finish = FINISH_EXIT;
 	struct tui *t = NULL;
 	int r;
@@ -245,14 +228,13 @@ int inst_cmd_tui(int argc, char **argv)
 	r = EXIT_FAILED;
 	if (inst_scripts_workdir_new(&workdir) >= 0 && inst_pipeline_prepare() >= 0)
 		for (;;) {
-			strbuf_reset(&text);
-			if (ui_tui_hub(t, &text) == UI_TUI_QUIT) {
+			_cleanup_(ks_freep) struct ks *ks = NULL;
+			if (ui_tui_hub(t, &ks) == UI_TUI_QUIT) {
 				/* Ctrl-C, SIGTERM or a hang-up in the hub: nothing was written */
 				r = interrupt_signal() ? 128 + interrupt_signal() : EXIT_DONE;
 				break;
 			}
-			r = install_once(t, &c, strbuf_str(&text), workdir, &finish);
-			explicit_wipe(text.buf, text.len);
+			r = install_once(t, &c, ks, workdir, &finish);
 			if (r >= 0)
 				break;
 		}

@@ -166,7 +166,7 @@ static bool confirm_quit(struct tui *t)
 
 enum { HUB_BEGIN = _TUI_SPOKE_MAX, HUB_SAVE, HUB_QUIT, HUB_N };
 
-int ui_tui_hub(struct tui *t, struct strbuf *out)
+int ui_tui_hub(struct tui *t, struct ks **ret)
 {
 	size_t cursor = 0;
 
@@ -207,13 +207,11 @@ int ui_tui_hub(struct tui *t, struct strbuf *out)
 				t->scr.status = "Some spokes still need an answer (the lines in red).";
 				continue;
 			}
-			_cleanup_(ks_freep) struct ks *ks = NULL;
 			_cleanup_strbuf_ struct strbuf errors = STRBUF_INIT;
-			if (answers_ks(t, &ks, &errors) < 0) {
+			if (answers_ks(t, ret, &errors) < 0) {
 				ui_tui_message(t, "The answers are not a valid kickstart", strbuf_str(&errors));
 				continue;
 			}
-			tui_answers_to_ks(&t->a, out);
 			return UI_TUI_BEGIN;
 		}
 		if (c >= 0 && c < _TUI_SPOKE_MAX)

@@ -25,8 +25,10 @@ void ui_tui_free(struct tui *t);
 
 enum { UI_TUI_QUIT = 0, UI_TUI_BEGIN = 1 };
 /* The hub until the operator begins the install (UI_TUI_BEGIN, with the
- * kickstart text in out) or quits (UI_TUI_QUIT, nothing written). */
-int ui_tui_hub(struct tui *t, struct strbuf *out);
+ * answers parsed and validated as a kickstart in *ret) or quits
+ * (UI_TUI_QUIT, nothing written). */
+struct ks;
+int ui_tui_hub(struct tui *t, struct ks **ret);
 /* A message the operator must acknowledge (kickstart or planning errors). */
 void ui_tui_message(struct tui *t, const char *title, const char *text);
 /* The plan as --dry-run prints it, lines about erased disks in red, then
