@@ -30,7 +30,7 @@ static int fail(char **ret_err, int r, char *msg)
 
 /* No control characters or spaces: a boot argument is one word, and these
  * strings end up in messages and in the kickstart slipway writes. */
-static bool printable_word(const char *s)
+bool inst_printable_word(const char *s)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s <= ' ' || *s == 0x7f)
@@ -39,7 +39,7 @@ static bool printable_word(const char *s)
 }
 
 /* sdb1, /dev/sdb1, /dev/disk/by-…/…, LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x */
-static bool valid_device(const char *d)
+bool inst_valid_device(const char *d)
 {
 	static const char *const tags[] = { "LABEL=", "UUID=", "PARTUUID=", "PARTLABEL=" };
 
@@ -71,7 +71,7 @@ static int parse_hd(const char *v, struct inst_repo *r, char **ret_err)
 	_cleanup_free_ char *dev = colon ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
 	const char *path = colon ? colon + 1 : "/";
 
-	if (!valid_device(dev))
+	if (!inst_valid_device(dev))
 		return fail(ret_err, -EINVAL,
 			    xasprintf("\"%s\": hd: needs a device (hd:sdb1:/path, hd:LABEL=x:/path, hd:UUID=x:/path)", v));
 	if (path[0] != '/')
@@ -90,7 +90,7 @@ int inst_repo_parse(const char *value, struct inst_repo *ret, char **ret_err)
 	*ret_err = NULL;
 	if (isempty(value))
 		return fail(ret_err, -EINVAL, xstrdup("an empty value"));
-	if (!printable_word(value))
+	if (!inst_printable_word(value))
 		return fail(ret_err, -EINVAL, xstrdup("a value with spaces or control characters"));
 	if (startswith(value, "nfs:") || startswith(value, "nfs4:") || startswith(value, "nfsiso:"))
 		return fail(ret_err, -EOPNOTSUPP, xstrdup("NFS sources are not supported by slipway yet"));
@@ -99,7 +99,7 @@ int inst_repo_parse(const char *value, struct inst_repo *ret, char **ret_err)
 	if (streq(value, "cdrom")) {
 		r.kind = INST_REPO_CDROM;
 	} else if (startswith(value, "cdrom:")) {
-		if (!valid_device(value + 6))
+		if (!inst_valid_device(value + 6))
 			return fail(ret_err, -EINVAL, xasprintf("\"%s\": cdrom: needs a device (cdrom:/dev/sr0)", value));
 		r.kind = INST_REPO_CDROM;
 		r.device = xstrdup(value + 6);

@@ -26,6 +26,11 @@ struct inst_repo {
  * from (nfs:, ftp://, hmc), with *ret_err saying why. Pure. */
 int inst_repo_parse(const char *value, struct inst_repo *ret, char **ret_err);
 void inst_repo_done(struct inst_repo *r);
+/* The device forms of inst.repo=hd: and inst.ks=hd: (sdb1, /dev/sdb1,
+ * /dev/disk/by-…, LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x). */
+bool inst_valid_device(const char *d);
+/* No spaces or control characters: one boot-argument word. */
+bool inst_printable_word(const char *s);
 const char *inst_repo_kind_to_string(enum inst_repo_kind k);
 
 /* As Anaconda: when the kickstart has no installation source (url, cdrom,
