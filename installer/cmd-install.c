@@ -2,7 +2,10 @@
  * Nothing is written before the plan is complete and shown. */
 #include <getopt.h>
 
+#include "bootargs.h"
 #include "commands.h"
+#include "inst-repo.h"
+#include "ks-media.h"
 #include "event.h"
 #include "finish.h"
 #include "interrupt.h"
@@ -23,6 +26,9 @@ struct install_opts {
 	bool dry_run, yes, strict, verbose, nogpgcheck;
 	char **gpgkeys;
 	char *root; /* --root DIR made absolute: it is ANA_INSTALL_PATH */
+	char *ks_copy_dir; /* -k hd:…/cdrom:…: where the kickstart was copied */
+	char *ks_copy;
+	const struct inst_install_defaults *defaults;
 };
 
 static void install_usage(FILE *f)
@@ -32,7 +38,8 @@ static void install_usage(FILE *f)
 	      "Installs the system a kickstart describes onto the disks it selects, into an\n"
 	      "image file, or into a directory.\n"
 	      "\n"
-	      "  -k, --kickstart FILE     the kickstart (path)\n"
+	      "  -k, --kickstart KS       the kickstart: a path, file:/path, http(s)://…,\n"
+	      "                           hd:DEV:/path or cdrom[:DEV]:/path (as inst.ks=)\n"
 	      "      --image FILE         install into an image file (created if missing)\n"
 	      "      --size SIZE          size of a new image file (e.g. 4G, 8GiB)\n"
 	      "      --format FMT         image format after install: raw (default), vhd, qcow2\n"
@@ -175,6 +182,46 @@ static void install_opts_done(struct install_opts *o)
 {
 	strv_free(o->gpgkeys);
 	free(o->root);
+	if (o->ks_copy_dir) {
+		_cleanup_free_ char *f = xasprintf("%s/ks.cfg", o->ks_copy_dir);
+		(void)unlink(f);
+		(void)rmdir(o->ks_copy_dir);
+		free(o->ks_copy_dir);
+	}
+	free(o->ks_copy);
+}
+
+/* -k in one of inst.ks='s forms: a kickstart on a device is copied to a
+ * private directory first (0600: it may hold passwords); URLs and file:
+ * are read by the kickstart loader itself. Returns 0 or an exit code. */
+static int locate_ks(struct install_opts *o)
+{
+	struct inst_ks_loc l = {};
+	_cleanup_free_ char *err = NULL;
+	int r;
+
+	if (!inst_ks_loc_is_url(o->ks_path) || access(o->ks_path, F_OK) == 0)
+		return 0;
+	if ((r = inst_ks_loc_parse(o->ks_path, &l, &err)) < 0)
+		return log_error("install: -k %s: %s", o->ks_path, err), EXIT_USAGE;
+	if (l.kind == INST_KS_HD || l.kind == INST_KS_CDROM) {
+		const char *tmpdir = getenv("TMPDIR");
+		_cleanup_free_ char *tmpl = xasprintf("%s/slipway-ks.XXXXXX", isempty(tmpdir) ? "/var/tmp" : tmpdir);
+		if (!mkdtemp(tmpl)) {
+			inst_ks_loc_done(&l);
+			return log_error_errno(errno, "install: %s: %m", tmpl), EXIT_FAILED;
+		}
+		o->ks_copy_dir = xstrdup(tmpl);
+		_cleanup_free_ char *copy = xasprintf("%s/ks.cfg", tmpl);
+		r = inst_ks_fetch_device(&l, copy);
+		inst_ks_loc_done(&l);
+		if (r < 0)
+			return EXIT_USAGE;
+		o->ks_path = o->ks_copy = TAKE_PTR(copy);
+		return 0;
+	}
+	inst_ks_loc_done(&l);
+	return 0;
 }
 
 /* The plan goes to stdout for people (`--dry-run > plan.txt`); in JSON mode
@@ -219,6 +266,20 @@ char *inst_default_log(void)
 	return xstrdup(tmpl);
 }
 
+/* Kickstart errors and warnings go to stderr as ksvalidator prints them,
+ * and into the log (at debug level, so the console shows them once): a
+ * failed unattended install leaves them in the log it copies to OEMDRV. */
+static void show_diags(const struct ks_diags *d)
+{
+	_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
+
+	ks_diags_print(d, stderr);
+	ks_diags_format(d, &text);
+	_cleanup_strv_free_ char **lines = strv_split(strbuf_str(&text), "\n");
+	STRV_FOREACH (l, lines)
+		log_debug("%s", *l);
+}
+
 /* Before %pre ran, a missing %include is a warning (%pre may write it, as in
  * Anaconda's first parse); after, an error. Diagnostics are the caller's. */
 static int load_ks(const struct install_opts *o, bool before_pre, struct ks **ret, struct ks_diags *d)
@@ -228,6 +289,9 @@ static int load_ks(const struct install_opts *o, bool before_pre, struct ks **re
 
 	if (r < 0 && r != -EINVAL)
 		log_error_errno(r, "%s: %m", o->ks_path);
+	if (r >= 0 && o->defaults && o->defaults->repo && inst_repo_apply(o->defaults->repo, *ret) > 0 &&
+	    !before_pre)
+		log_info("%s: no installation source; using %s", o->ks_path, o->defaults->repo_what);
 	return r;
 }
 
@@ -236,7 +300,7 @@ static int load_ks_printed(const struct install_opts *o, bool before_pre, struct
 	struct ks_diags d = {};
 	int r = load_ks(o, before_pre, ret, &d);
 
-	ks_diags_print(&d, stderr);
+	show_diags(&d);
 	ks_diags_free(&d);
 	return r;
 }
@@ -301,7 +365,7 @@ static int prepare_ks(struct install_opts *o, struct install_run *run, struct ks
 	/* Shown when nothing else will show them: errors, or a dry run that
 	 * keeps this first load (it runs no %pre). */
 	if (r < 0 || (o->dry_run && has_pre))
-		ks_diags_print(&d, stderr);
+		show_diags(&d);
 	ks_diags_free(&d);
 	if (r < 0)
 		return EXIT_USAGE;
@@ -326,6 +390,11 @@ static int prepare_ks(struct install_opts *o, struct install_run *run, struct ks
 
 int inst_cmd_install(int argc, char **argv)
 {
+	return inst_install_main(argc, argv, NULL);
+}
+
+int inst_install_main(int argc, char **argv, const struct inst_install_defaults *defaults)
+{
 	_cleanup_(install_opts_done) struct install_opts o = {};
 	_cleanup_(ks_freep) struct ks *ks = NULL;
 	_cleanup_(inst_plan_freep) struct plan *plan = NULL;
@@ -335,14 +404,17 @@ int inst_cmd_install(int argc, char **argv)
 	r = parse_install_args(argc, argv, &o);
 	if (r != 0)
 		return r > 0 ? EXIT_DONE : EXIT_USAGE;
+	o.defaults = defaults;
 	if ((r = setup_sinks(&o)) < 0)
 		return EXIT_USAGE;
+	if ((r = locate_ks(&o)) != 0)
+		return r;
 	if ((r = prepare_ks(&o, &run, &ks)) >= 0)
 		return r;
 
 	struct inst_plan_args pa = { .finish = o.finish, .pre_ran = !o.dry_run, .dry_run = o.dry_run,
 				     .nogpgcheck = o.nogpgcheck,
-				     .gpgkeys = o.gpgkeys };
+				     .gpgkeys = o.gpgkeys, .mbr = defaults && defaults->mbr };
 	r = inst_plan_new(ks, o.ks_path, &o.target, &pa, &plan);
 	if (r < 0) {
 		if (!o.dry_run && plan_exit_code(r) == EXIT_FAILED)

@@ -39,20 +39,28 @@ static bool spec_matches(const char *spec, const char *real, const char *path, c
 	return streq(real ? real : spec, path) || streq(spec, path + 5);
 }
 
-static int resolve_harddrive(const struct ks_harddrive *h, const struct part_probe *probe, struct inst_source *s)
+void inst_source_match(const struct part_probe *probe, const char *spec, struct inst_source *s)
 {
-	const char *spec = h->partition;
 	/* a /dev/disk/by-… link names its target (no udev: it may not exist) */
 	_cleanup_free_ char *real = startswith(spec, "/dev/") ? realpath(spec, NULL) : NULL;
 
 	for (size_t i = 0; i < probe->n_disks; i++) {
 		const struct part_probe_disk *d = &probe->disks[i];
-		if (spec_matches(spec, real, d->path, &d->fs, NULL))
+		if (spec_matches(spec, real, d->path, &d->fs, NULL)) {
+			/* a hybrid ISO on a stick: its partitions show the same
+			 * filesystem again; the whole disk is the one */
 			add_dev(s, d->path, d->name, &d->fs);
+			continue;
+		}
 		for (size_t j = 0; j < d->n_parts; j++)
 			if (spec_matches(spec, real, d->parts[j].path, &d->parts[j].fs, &d->parts[j]))
 				add_dev(s, d->parts[j].path, d->name, &d->parts[j].fs);
 	}
+}
+
+static int resolve_harddrive(const struct ks_harddrive *h, const struct part_probe *probe, struct inst_source *s)
+{
+	inst_source_match(probe, h->partition, s);
 	if (s->n_devs == 0)
 		return log_error("%s: no such device (the devices with a filesystem are listed by "
 				 "`slipway disks`)", s->where),
@@ -73,7 +81,7 @@ static bool is_optical_fs(const char *t)
 
 /* cdrom: every device with an iso9660 or udf filesystem on the whole disk
  * (optical drives, loop-attached ISO images, hybrid ISOs on USB sticks). */
-static int resolve_cdrom(const struct part_probe *probe, struct inst_source *s)
+void inst_source_match_optical(const struct part_probe *probe, struct inst_source *s)
 {
 	for (size_t i = 0; i < probe->n_disks; i++) {
 		const struct part_probe_disk *d = &probe->disks[i];
@@ -90,6 +98,11 @@ static int resolve_cdrom(const struct part_probe *probe, struct inst_source *s)
 			add_dev(s, d->path, d->name, &fs);
 		free(fs.fstype), free(fs.label), free(fs.uuid);
 	}
+}
+
+static int resolve_cdrom(const struct part_probe *probe, struct inst_source *s)
+{
+	inst_source_match_optical(probe, s);
 	if (s->n_devs == 0)
 		return log_error("%s: no device with an iso9660 or udf filesystem (no optical disc, "
 				 "no ISO image attached)", s->where),

@@ -41,6 +41,12 @@ struct inst_source {
 int inst_source_resolve(const struct ks *ks, struct inst_source **ret);
 void inst_source_free(struct inst_source *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct inst_source *, inst_source_free)
+/* Adds to s->devs every device of the probe that SPEC names (sdb1,
+ * /dev/sdb1, a /dev/disk/by-… link, LABEL=, UUID=, PARTUUID=, PARTLABEL=). */
+void inst_source_match(const struct part_probe *probe, const char *spec, struct inst_source *s);
+/* Adds every device with an iso9660 or udf filesystem on the whole disk
+ * (optical drives, attached ISO images, hybrid ISOs on USB sticks). */
+void inst_source_match_optical(const struct part_probe *probe, struct inst_source *s);
 /* Marks the disks of the source's devices in a storage probe, so that the
  * selection refuses them as targets (part_probe_disk_busy_reason). */
 void inst_source_mark(const struct inst_source *s, struct part_probe *probe);

@@ -84,6 +84,11 @@ int part_mount_source(const char *dev, const char *target, const char *fstype, s
 	return part_mount_at(dev, target, fstype, "ro,nosuid,nodev,noexec", td);
 }
 
+int part_mount_data(const char *dev, const char *target, const char *fstype, struct teardown *td)
+{
+	return part_mount_at(dev, target, fstype, "nosuid,nodev,noexec", td);
+}
+
 static int rm_rf_step(void *data)
 {
 	char *argv[] = { "rm", "-rf", "--one-file-system", "--", data, NULL };

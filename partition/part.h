@@ -21,6 +21,9 @@ struct part_plan_opts {
 	unsigned image_sector_size; /* 0: 512 */
 	enum part_firmware firmware; /* images are always PART_FIRMWARE_BOTH */
 	uint64_t ram;           /* bytes */
+	/* inst.disklabel=: the table of new tables when the kickstart has no
+	 * clearpart --disklabel (Anaconda: GPT unless told) */
+	enum part_table default_table;
 	/* tests: deterministic UUIDs */
 	void (*random)(void *buf, size_t n, void *userdata);
 	void *userdata;
@@ -79,6 +82,9 @@ int part_write_config(const struct part_plan *p, const char *sysroot);
 /* An installation source (harddrive, cdrom): dev mounted read-only on
  * target (created), fstype NULL to let libblkid say; the umount is pushed on td. */
 int part_mount_source(const char *dev, const char *target, const char *fstype, struct teardown *td);
+/* The same, read-write (nosuid,nodev,noexec): a volume slipway writes a file
+ * onto (the log on OEMDRV). */
+int part_mount_data(const char *dev, const char *target, const char *fstype, struct teardown *td);
 
 /* ---- apply ---- */
 struct part_apply_opts {
