@@ -26,6 +26,7 @@ static const struct {
 	{ "validate", inst_cmd_validate, "check kickstart files like ksvalidator" },
 	{ "ks", inst_cmd_ks, "kickstart tools: flatten, dump, write" },
 	{ "disks", inst_cmd_disks, "list the disks the installer sees" },
+	{ "boot", inst_cmd_boot, "the installer media's entry point (reads the kernel command line)" },
 	{ "tui", inst_cmd_tui, "the text user interface (the default on a terminal)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help" },

@@ -49,7 +49,7 @@ int image_format_from_string(const char *s)
 
 /* Storage: the probe (real disks only) and the layout. Image mode never
  * looks at the machine's disks. */
-static int plan_storage(struct plan *p)
+static int plan_storage(struct plan *p, const struct inst_plan_args *a)
 {
 	struct part_plan_opts o = {
 		.image = p->target.kind == TARGET_IMAGE,
@@ -57,6 +57,7 @@ static int plan_storage(struct plan *p)
 		.image_size = p->target.image_size,
 		.firmware = p->target.kind == TARGET_IMAGE ? PART_FIRMWARE_BOTH : part_detect_firmware(),
 		.ram = part_detect_ram(),
+		.default_table = a->mbr ? PART_TABLE_MSDOS : PART_TABLE_GPT,
 	};
 	int r;
 
@@ -115,7 +116,7 @@ int inst_plan_new(const struct ks *ks, const char *ks_path, const struct plan_ta
 	p->pre_ran = a->pre_ran;
 	if ((r = inst_source_resolve(ks, &p->source)) < 0)
 		return r;
-	if (target->kind != TARGET_DIR && (r = plan_storage(p)) < 0)
+	if (target->kind != TARGET_DIR && (r = plan_storage(p, a)) < 0)
 		return r;
 	if ((r = plan_payload(p, a)) < 0)
 		return r;

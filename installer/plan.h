@@ -53,6 +53,7 @@ struct inst_plan_args {
 	bool dry_run;            /* mount nothing: a device source is only resolved */
 	bool nogpgcheck;      /* --nogpgcheck: no signature checks for any repo */
 	char *const *gpgkeys; /* --gpgkey URL…: keys trusted for every repo */
+	bool mbr;             /* inst.disklabel=mbr: new tables are msdos */
 };
 
 struct plan {

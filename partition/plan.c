@@ -84,10 +84,10 @@ static int plan_image(const struct ks *ks, const struct part_plan_opts *o, struc
 		.path = o->image_path,
 		.size = (o->image_size + MiB - 1) / MiB * MiB,
 		.sector_size = o->image_sector_size ? o->image_sector_size : 512,
-		.table = ks && ks->clearpart && ks->clearpart->disklabel &&
-					 part_table_from_string(ks->clearpart->disklabel) == PART_TABLE_MSDOS
-				 ? PART_TABLE_MSDOS
-				 : PART_TABLE_GPT,
+		.table = ks && ks->clearpart && ks->clearpart->disklabel
+				 ? (part_table_from_string(ks->clearpart->disklabel) == PART_TABLE_MSDOS ? PART_TABLE_MSDOS
+													 : PART_TABLE_GPT)
+				 : o->default_table,
 	};
 	struct part_layout_opts lo = {
 		.firmware = PART_FIRMWARE_BOTH, .ram = o->ram, .image = true, .random = o->random, .userdata = o->userdata,
@@ -120,6 +120,10 @@ int part_plan_new(const struct ks *ks, const struct part_probe *probe, const str
 			return log_error_errno(EINVAL, "storage: no probe of the disks");
 		if ((r = part_select_disks(ks ? ks : &empty, probe, &p->sel)) < 0)
 			return r;
+		if (!(ks && ks->clearpart && ks->clearpart->disklabel))
+			for (size_t i = 0; i < p->sel->n; i++)
+				if (p->sel->disks[i].new_table)
+					p->sel->disks[i].table = o->default_table;
 		disks_from_selection(p->sel, &di);
 		struct part_layout_opts lo = {
 			.firmware = o->firmware, .ram = o->ram, .random = o->random, .userdata = o->userdata,
