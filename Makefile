@@ -172,9 +172,11 @@ FUZZ_CFLAGS = -std=gnu17 $(WARN) -O1 -g $(FUZZ_SAN) -D_GNU_SOURCE -DSLIPWAY_VERS
 	-I. -Icommon $(PKG_CFLAGS) -MMD -MP
 # common/run.c is not needed by the targets (and clang rejects its goto
 # past a cleanup variable in child(), which gcc accepts).
-# The url target adds the source parsers: inst.repo= (installer/) and the
-# mirror list and metalink parsers with what they link against (payload/).
+# The url target adds the source parsers: inst.repo=, inst.ks=, ip= and the
+# whole boot command line (installer/), and the mirror list and metalink
+# parsers with what they link against (payload/).
 FUZZ_LIB_SRCS := $(filter-out common/run.c,$(wildcard common/*.c kickstart/*.c)) installer/inst-repo.c \
+	installer/bootargs.c installer/finish-names.c \
 	$(addprefix payload/,mirrors.c file.c fetch.c repos.c)
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

@@ -1,6 +1,7 @@
 /* What the url fuzz target checks on one input, shared with the replay of
  * saved inputs in tests/unit/test_fuzz_regressions.c: the first byte picks
- * the parser (inst.repo=, mirror list, metalink), the rest is its input. A
+ * the parser (inst.repo=, mirror list, metalink, inst.ks=, ip=, the whole
+ * kernel command line), the rest is its input. A
  * violated invariant prints the case and aborts. */
 #pragma once
 
@@ -8,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "installer/bootargs.h"
 #include "installer/inst-repo.h"
+#include "installer/plan.h"
 #include "kickstart/ks.h"
 #include "macros.h"
 #include "payload/payload-internal.h"
@@ -76,6 +79,88 @@ static inline void url_fuzz_inst_repo(const char *text)
 	inst_repo_done(&r);
 }
 
+static inline void url_fuzz_refused(const char *what, const char *text, int k, const char *err)
+{
+	if (k != -EINVAL && k != -EOPNOTSUPP)
+		url_fuzz_violation(what, text, err);
+	if (!err || !*err || url_fuzz_has_ctrl(err))
+		url_fuzz_violation("a refused value has no clean message", text, err);
+}
+
+static inline bool url_fuzz_clean_path(const char *p)
+{
+	return p && p[0] == '/' && !strstr(p, "/../") && !strstr(p, "//") && !url_fuzz_has_ctrl(p) &&
+	       !strchr(p, ' ');
+}
+
+/* A parsed inst.ks= has the fields of its kind, clean absolute paths, and
+ * prints back to a value that parses to the same location. */
+static inline void url_fuzz_inst_ks(const char *text)
+{
+	struct inst_ks_loc l = {}, back = {};
+	_cleanup_free_ char *err = NULL, *err2 = NULL;
+	int k = inst_ks_loc_parse(text, &l, &err);
+
+	if (k < 0) {
+		url_fuzz_refused("inst_ks_loc_parse returned an unexpected code", text, k, err);
+		if (l.path || l.url || l.device)
+			url_fuzz_violation("a refused inst.ks left fields set", text, NULL);
+		return;
+	}
+	if ((l.kind == INST_KS_URL) != !!l.url || (l.kind != INST_KS_URL && !url_fuzz_clean_path(l.path)) ||
+	    (l.kind == INST_KS_HD && !l.device) || (l.kind == INST_KS_FILE && l.device))
+		url_fuzz_violation("inconsistent inst.ks fields", text, l.path);
+	if (!inst_ks_loc_is_url(text) && text[0] != '/')
+		url_fuzz_violation("an accepted inst.ks that -k would take for a path", text, NULL);
+	_cleanup_free_ char *s = inst_ks_loc_to_string(&l);
+	if (inst_ks_loc_parse(s, &back, &err2) < 0) /* a file: location prints as its path */
+		url_fuzz_violation("the printed inst.ks does not parse", s, err2);
+	if (back.kind != l.kind || !streq(strna(back.path), strna(l.path)) || !streq(strna(back.url), strna(l.url)) ||
+	    !streq(strna(back.device), strna(l.device)))
+		url_fuzz_violation("inst.ks changes when printed and parsed again", text, s);
+	inst_ks_loc_done(&back);
+	inst_ks_loc_done(&l);
+}
+
+static inline void url_fuzz_ip(const char *text)
+{
+	struct inst_ip ip = {};
+	_cleanup_free_ char *err = NULL;
+	int k = inst_ip_parse(text, &ip, &err);
+
+	if (k < 0) {
+		url_fuzz_refused("inst_ip_parse returned an unexpected code", text, k, err);
+		return;
+	}
+	if ((ip.method == INST_IP_STATIC) != !!ip.address || ip.prefix > 32 ||
+	    (ip.iface && (strlen(ip.iface) > 15 || strchr(ip.iface, '/') || url_fuzz_has_ctrl(ip.iface))) ||
+	    (ip.mtu && (ip.mtu < 68 || ip.mtu > 65535)))
+		url_fuzz_violation("inconsistent ip= fields", text, ip.address);
+	inst_ip_done(&ip);
+}
+
+/* The whole command line: only the documented codes, clean messages and
+ * warnings, and what was parsed is consistent. */
+static inline void url_fuzz_cmdline(const char *text)
+{
+	struct inst_bootargs b = {};
+	_cleanup_free_ char *err = NULL;
+	int k = inst_bootargs_parse(text, &b, &err);
+
+	if (k < 0) {
+		url_fuzz_refused("inst_bootargs_parse returned an unexpected code", text, k, err);
+		return;
+	}
+	STRV_FOREACH(w, b.warnings)
+		if (url_fuzz_has_ctrl(*w))
+			url_fuzz_violation("a warning with a control character", text, *w);
+	if (b.has_ks && !b.ks.path && !b.ks.url)
+		url_fuzz_violation("inst.ks without a location", text, NULL);
+	if (b.finish < -1 || b.finish >= _FINISH_MAX)
+		url_fuzz_violation("inst.finish out of range", text, NULL);
+	inst_bootargs_done(&b);
+}
+
 static inline void url_fuzz_mirrors(const char *text, char **l, int k, const char *err)
 {
 	if (k == -EBADMSG) {
@@ -98,9 +183,18 @@ static inline void url_fuzz_one(const char *data, size_t size)
 	_cleanup_free_ char *text = xstrndup(data + 1, size - 1);
 	_cleanup_free_ char *err = NULL;
 
-	switch ((unsigned char)data[0] % 3) {
+	switch ((unsigned char)data[0] % 6) {
 	case 0:
 		url_fuzz_inst_repo(text);
+		break;
+	case 3:
+		url_fuzz_inst_ks(text);
+		break;
+	case 4:
+		url_fuzz_ip(text);
+		break;
+	case 5:
+		url_fuzz_cmdline(text);
 		break;
 	case 1: {
 		_cleanup_strv_free_ char **l = NULL;
