@@ -46,12 +46,20 @@ void inst_source_match(const struct part_probe *probe, const char *spec, struct 
 
 	for (size_t i = 0; i < probe->n_disks; i++) {
 		const struct part_probe_disk *d = &probe->disks[i];
-		if (spec_matches(spec, real, d->path, &d->fs, NULL)) {
-			/* a hybrid ISO on a stick: its partitions show the same
-			 * filesystem again; the whole disk is the one */
-			add_dev(s, d->path, d->name, &d->fs);
+		struct part_probe_fs whole = {};
+		/* A hybrid ISO written to a disk carries a partition table too (the
+		 * probe then skips the whole disk's filesystem), and its partitions
+		 * may repeat the label (grub-mkrescue's HFS+ one): the whole disk
+		 * is the one. */
+		if (!d->fs.fstype && d->pttype)
+			part_probe_superblock(d->path, &whole);
+		const struct part_probe_fs *fs = whole.fstype ? &whole : &d->fs;
+		bool hit = spec_matches(spec, real, d->path, fs, NULL);
+		if (hit)
+			add_dev(s, d->path, d->name, fs);
+		free(whole.fstype), free(whole.label), free(whole.uuid);
+		if (hit)
 			continue;
-		}
 		for (size_t j = 0; j < d->n_parts; j++)
 			if (spec_matches(spec, real, d->parts[j].path, &d->parts[j].fs, &d->parts[j]))
 				add_dev(s, d->parts[j].path, d->name, &d->parts[j].fs);
