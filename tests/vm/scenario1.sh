@@ -5,11 +5,12 @@
 
 # scenario1_kickstart REPO ROOT_PASSWORD: prints the kickstart. BIOS, an ext4
 # root and a swap partition, a static network, two users (one with an ssh
-# key), a group, an enabled service, a time zone and a locale.
+# key), a group, an enabled service, a time zone and a locale. An empty REPO
+# leaves the source out (the installer media's repo).
 scenario1_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl alice@scenario1"
 scenario1_kickstart() {
+	[ -z "$1" ] || echo "url --url=file://$1"
 	cat <<KS
-url --url=file://$1
 rootpw --plaintext $2
 reqpart
 part swap --size=256
