@@ -142,6 +142,7 @@ if [ ! -f "$base/base.cpio.zst" ]; then
 	# the kernel runs /sbin/modprobe to load filesystems and aliases
 	ln -s ../bin/busybox "$root/sbin/modprobe"
 	cp "$rules"/*.rules "$root/lib/udev/rules.d/"
+	rm -f "$root/lib/udev/rules.d/85-hwclock.rules" # a Debian script not carried
 	for ko in "${kos[@]}"; do
 		rel=${ko#"$moddir"/}
 		mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
