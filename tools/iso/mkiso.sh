@@ -181,21 +181,20 @@ mkdir -p "$out_dir"
 stage=$(mktemp -d "$out_dir/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 top_layer=$stage/initrd-top
-mkdir -p "$top_layer"/{usr/bin,usr/share/udhcpc,etc} "$stage/iso/images/pxeboot" "$stage/iso/boot/grub"
-install -m 0755 "$here/init" "$top_layer/init"
-install -m 0755 "$here/udhcpc.script" "$top_layer/usr/share/udhcpc/default.script"
+mkdir -p "$stage/iso/images/pxeboot" "$stage/iso/boot/grub"
 if is_static "$slipway"; then
+	mkdir -p "$top_layer/usr/bin"
 	install -m 0755 "$slipway" "$top_layer/usr/bin/slipway"
 else
 	# a dynamic build (SLIPWAY_BIN): its libraries under /tools like the tools'
+	# (the base's are the same host files); busybox is in the base already
 	log "$slipway is dynamically linked: it goes in with its libraries under /tools"
-	rmdir "$top_layer"
 	"$top/tests/vm/vm-bare-root" "$top_layer" --tool "$slipway:/usr/bin/slipway"
-	rm -rf "$top_layer/bin" "$top_layer/etc/passwd" "$top_layer/etc/group"
-	mkdir -p "$top_layer/usr/share/udhcpc"
-	install -m 0755 "$here/init" "$top_layer/init"
-	install -m 0755 "$here/udhcpc.script" "$top_layer/usr/share/udhcpc/default.script"
+	rm -rf "$top_layer/bin" "$top_layer/etc"
 fi
+mkdir -p "$top_layer/usr/share/udhcpc" "$top_layer/etc"
+install -m 0755 "$here/init" "$top_layer/init"
+install -m 0755 "$here/udhcpc.script" "$top_layer/usr/share/udhcpc/default.script"
 version=$("$slipway" version 2>/dev/null | head -n 1) || version="slipway (version unknown)"
 echo "$version" >"$top_layer/etc/slipway-release"
 initrd=$stage/iso/images/pxeboot/initrd.img
