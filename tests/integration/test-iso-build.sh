@@ -93,3 +93,9 @@ so=$(cd "$b" && find . -type f | grep -E '\.so($|\.)' | grep -v '^\./tools/lib/'
 cmp -s "$bin" "$work/top/usr/bin/slipway" || fail "/usr/bin/slipway is not $bin"
 ! LC_ALL=C readelf -lW "$work/top/usr/bin/slipway" | grep -q INTERP || fail "/usr/bin/slipway is dynamic"
 echo "ok   initramfs: base $(du -m "$work/part0.cpio" | cut -f1) MiB unpacked ($(ls "$b/lib/modules/$kver" -R | grep -c '\.ko$') modules, tools under /tools only), top $(du -m "$work/part1.cpio" | cut -f1) MiB (init, static slipway); $(du -k "$work/initrd.img" | cut -f1) KiB compressed"
+
+# the unattended example of the ISO's documentation is a valid kickstart
+if [ -x "$SLIPWAY_BIN" ]; then
+	out=$("$SLIPWAY_BIN" validate docs/examples/unattended-iso.ks 2>&1) || fail "docs/examples/unattended-iso.ks: $out"
+	echo "ok   docs/examples/unattended-iso.ks validates"
+fi
