@@ -51,6 +51,11 @@ kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1) ||
 kver=${kernel##*/vmlinuz-}
 moddir=/lib/modules/$kver
 [ -d "$moddir" ] || die "$kernel: no $moddir"
+# zstd when the kernel can unpack it (Debian's can), else gzip
+compress=(gzip -9n) compress_fast=(gzip -6n)
+if grep -qx 'CONFIG_RD_ZSTD=y' "/boot/config-$kver" 2>/dev/null; then
+	compress=(zstd -q -15 -T2) compress_fast=(zstd -q -9 -T2)
+fi
 
 # slipway: the static release binary unless SLIPWAY_BIN names another one.
 if [ -n "${SLIPWAY_BIN:-}" ]; then
@@ -115,7 +120,7 @@ tool_paths() {
 }
 tool_files=$(tool_paths) || exit 1
 hash=$( {
-	echo "$kver ${tools[*]} ${modules[*]}"
+	echo "$kver ${tools[*]} ${modules[*]} ${compress[*]}"
 	sha256sum "${BASH_SOURCE[0]}" "$top/tests/vm/vm-bare-root" "$kernel" "$(command -v busybox)" \
 		/etc/mke2fs.conf $tool_files "${kos[@]}" "$rules"/*.rules
 } | sha256sum | cut -c1-16)
@@ -161,7 +166,7 @@ if [ ! -f "$base/base.cpio.zst" ]; then
 	printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 	log "compressing the base ($(mib "$root"))"
 	(cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
-		zstd -q -15 -T2 >"$tmp/base.cpio.zst"
+		"${compress[@]}" >"$tmp/base.cpio.zst"
 	{
 		echo "kernel $kver"
 		echo "files $(find "$root" -type f | wc -l)"
@@ -201,7 +206,7 @@ initrd=$stage/iso/images/pxeboot/initrd.img
 cp "$base/base.cpio.zst" "$initrd"
 # a second archive: the kernel unpacks concatenated (compressed) cpio archives in turn
 (cd "$top_layer" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
-	zstd -q -9 -T2 >>"$initrd"
+	"${compress_fast[@]}" >>"$initrd"
 cp "$kernel" "$stage/iso/images/pxeboot/vmlinuz"
 cp "$here/grub.cfg" "$stage/iso/boot/grub/grub.cfg"
 
