@@ -5,7 +5,8 @@
 # the rescue shell: /dev/console is ttyS0, udevd made /dev/disk/by-label/SLIPWAY, the
 # iso9660/vfat/dm-crypt modules load, the tools run (mkfs.ext4/xfs/vfat, mkswap, mcopy,
 # a vfat image filled by mcopy and mounted), `slipway version`, no shared library
-# outside /tools/lib, the repo on the ISO is readable; prints free -m and each boot's
+# outside /tools/lib, DHCP on eth0 with udhcpc and the ISO's script (qemu's user
+# network), the repo on the ISO is readable; prints free -m and each boot's
 # time. Then (SeaBIOS) the unattended entry with no OEMDRV disk: `slipway boot` fails
 # and init prints the agreed failure line and waits (inst.cmdline). ~95 s in all.
 # Skips without the static libraries (tools/static/build-libs.sh) unless FULL=1.
@@ -63,6 +64,11 @@ CHECKS = [
      "echo hello >/tmp/x && mcopy -i /tmp/f.img /tmp/x ::x && mount -o loop /tmp/f.img /mnt && "
      "cat /mnt/x && umount /mnt && mkfs.ext4 -q -F /tmp/f.img && echo ext4-ok", r"(?s)^hello$.*^ext4-ok$"),
     ("find / -xdev -type f | grep -E '\\.so($|\\.)' | grep -v '^/tools/lib/' | wc -l", r"^0$"),
+    # the network as slipway boot will bring it up: virtio-net loaded by udev, kernel
+    # names (no .link files), busybox udhcpc with the ISO's script (qemu's user network)
+    ("udhcpc -i eth0 -n -q -t 10 -s /usr/share/udhcpc/default.script >/dev/null 2>&1 && "
+     "ip -4 -o addr show eth0 | awk '{ print $4 }' && ip -4 route show default && cat /etc/resolv.conf",
+     r"(?s)^10\.0\.2\.15/24$.*^default via 10\.0\.2\.2 dev eth0.*^nameserver 10\.0\.2\.3$"),
     ("mkdir -p /run/install/repo && mount -o ro /dev/disk/by-label/SLIPWAY /run/install/repo && "
      "ls /run/install/repo/repodata/repomd.xml && ls -1 /run/install/repo/images/pxeboot && "
      "ls /run/install/repo/*.rpm | wc -l && umount /run/install/repo", r"repomd\.xml\ninitrd\.img\nvmlinuz\n\d+"),
@@ -99,7 +105,7 @@ for fw in ("bios", "uefi"):
     log = f"{work}/{fw}.log"
     t0 = time.monotonic()
     try:
-        with vm_boot.VM(firmware=fw, cdrom=iso, mem=1024, log=log) as vm:
+        with vm_boot.VM(firmware=fw, cdrom=iso, mem=1024, net="user", log=log) as vm:
             vm.expect([r"Rescue shell"], 300, "grub's menu")
             t_menu = vm.elapsed()
             boot_entry(vm, "Rescue shell")
