@@ -153,6 +153,19 @@ clean: static-clean
 
 .PHONY: static static-path static-clean
 
+# ---------------------------------------------------------------------------
+# make iso: the hybrid BIOS/UEFI installer ISO (tools/iso/README.md): the static
+# binary (SLIPWAY_BIN=FILE puts another one in), the host's kernel, a cached
+# initramfs base, the test distro repo at the ISO's root. `make -s iso-path`
+# prints the ISO's absolute path only.
+iso:
+	@tools/iso/mkiso.sh >/dev/null
+
+iso-path:
+	@tools/iso/mkiso.sh --print-path
+
+.PHONY: iso iso-path
+
 PHONY_DEMO = demo
 .PHONY: $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path bench format clean
 

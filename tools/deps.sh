@@ -20,6 +20,8 @@ test=(
 	qemu-system-x86 qemu-utils ovmf seabios linux-image-amd64 busybox-static
 	cryptsetup-bin cpio zstd xz-utils mdadm
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso
+	# make iso (tools/iso/mkiso.sh): udevd and the tools of the initramfs
+	udev efibootmgr
 	tmux strace expect openssl
 	gnuplot-nox # make bench: the PNG chart
 	clang llvm libclang-rt-14-dev
