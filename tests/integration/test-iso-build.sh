@@ -51,7 +51,7 @@ expect_contains "grub.cfg" "terminal_output serial console" "$cfg"
 expect_contains "grub.cfg" "set timeout=5" "$cfg"
 expect_eq "grub.cfg entries" "Install slipway test distro|Install unattended (inst.ks=hd:LABEL=OEMDRV:/ks.cfg)|Install on the serial console|Rescue shell" \
 	"$(sed -n "s/^menuentry '\([^']*\)'.*/\1/p" "$work/grub.cfg" | paste -sd'|')"
-expect_eq "kernel arguments" "console=ttyS0,115200n8 console=tty0|inst.ks=hd:LABEL=OEMDRV:/ks.cfg inst.cmdline console=tty0 console=ttyS0,115200n8|console=tty0 console=ttyS0,115200n8|inst.rescue console=tty0 console=ttyS0,115200n8" \
+expect_eq "kernel arguments" "inst.stage2=hd:LABEL=SLIPWAY console=ttyS0,115200n8 console=tty0|inst.stage2=hd:LABEL=SLIPWAY inst.ks=hd:LABEL=OEMDRV:/ks.cfg inst.cmdline console=tty0 console=ttyS0,115200n8|inst.stage2=hd:LABEL=SLIPWAY console=tty0 console=ttyS0,115200n8|inst.stage2=hd:LABEL=SLIPWAY inst.rescue console=tty0 console=ttyS0,115200n8" \
 	"$(sed -n 's|^\s*linux /images/pxeboot/vmlinuz \(.*\)|\1|p' "$work/grub.cfg" | paste -sd'|')"
 kernel=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
 cmp -s "$kernel" "$work/vmlinuz" || fail "/images/pxeboot/vmlinuz is not $kernel"

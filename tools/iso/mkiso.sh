@@ -119,10 +119,18 @@ tool_paths() {
 	done | sort -u
 }
 tool_files=$(tool_paths) || exit 1
+# The TUI's terminals (slipway's ncurses reads /etc/terminfo, /lib/terminfo and
+# /usr/share/terminfo): the consoles an installer meets and the ones tests use.
+terminals=(linux vt100 vt102 vt220 xterm xterm-256color screen dumb ansi)
+terminfo_files=$(for t in "${terminals[@]}"; do
+	f=$(ls /etc/terminfo/?/"$t" /lib/terminfo/?/"$t" /usr/share/terminfo/?/"$t" 2>/dev/null | head -n 1)
+	[ -n "$f" ] || { echo "mkiso: no terminfo entry for $t (ncurses-base, ncurses-term)" >&2; exit 1; }
+	echo "$f"
+done) || exit 1
 hash=$( {
 	echo "$kver ${tools[*]} ${modules[*]} ${compress[*]}"
 	sha256sum "${BASH_SOURCE[0]}" "$top/tests/vm/vm-bare-root" "$kernel" "$(command -v busybox)" \
-		/etc/mke2fs.conf $tool_files "${kos[@]}" "$rules"/*.rules
+		/etc/mke2fs.conf $tool_files $terminfo_files "${kos[@]}" "$rules"/*.rules
 } | sha256sum | cut -c1-16)
 base=$cache/iso-$hash
 
@@ -144,6 +152,11 @@ if [ ! -f "$base/base.cpio.zst" ]; then
 		--file /etc/mke2fs.conf
 	mkdir -p "$root"/{dev,proc,sys,run,tmp,root,mnt,sbin,usr/sbin,var/tmp,etc/udev,lib/udev/rules.d}
 	chmod 1777 "$root/tmp" "$root/var/tmp"
+	for f in $terminfo_files; do
+		t=$root/usr/share/terminfo/$(basename "$(dirname "$f")")
+		mkdir -p "$t"
+		cp -L "$f" "$t/"
+	done
 	# the kernel runs /sbin/modprobe to load filesystems and aliases
 	ln -s ../bin/busybox "$root/sbin/modprobe"
 	cp "$rules"/*.rules "$root/lib/udev/rules.d/"
