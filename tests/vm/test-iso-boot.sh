@@ -73,31 +73,6 @@ CHECKS = [
      "ls /run/install/repo/repodata/repomd.xml && ls -1 /run/install/repo/images/pxeboot && "
      "ls /run/install/repo/*.rpm | wc -l && umount /run/install/repo", r"repomd\.xml\ninitrd\.img\nvmlinuz\n\d+"),
 ]
-def boot_entry(vm, title):
-    """Pick grub's entry TITLE with the arrow keys, boot it."""
-    # Under OVMF the firmware's console reads the same serial port as grub's serial
-    # terminal, so a key can get lost: press Down until TITLE is the highlighted entry
-    # ("*TITLE"), then Enter until the kernel starts.
-    vm.quiet(0.5, 5)  # the menu is drawn
-    for _ in range(12):
-        if re.search(r"\*" + re.escape(title), vm.buf[vm.pos:]):
-            break
-        vm.send(DOWN)
-        try:
-            vm.expect([r"\*" + re.escape(title)], 1.5, f"{title!r} highlighted")
-            break
-        except vm_boot.CheckFailed:
-            pass
-    else:
-        raise vm_boot.CheckFailed(f"grub's menu did not move to {title!r}")
-    for _ in range(3):
-        vm.send("\r")
-        try:
-            vm.expect([r"Linux version"], 30, "the kernel")
-            return
-        except vm_boot.CheckFailed:
-            pass
-    raise vm_boot.CheckFailed(f"{title!r}: the kernel did not start")
 
 
 fails = 0
@@ -108,7 +83,7 @@ for fw in ("bios", "uefi"):
         with vm_boot.VM(firmware=fw, cdrom=iso, mem=1024, net="user", log=log) as vm:
             vm.expect([r"Rescue shell"], 300, "grub's menu")
             t_menu = vm.elapsed()
-            boot_entry(vm, "Rescue shell")
+            vm.grub_select("Rescue shell")
             vm.expect([r"slipway rescue shell \(inst\.rescue\)"], 300, "the rescue banner")
             vm.expect([r"# *"], 60, "the shell prompt")
             t_shell = vm.elapsed()
@@ -140,7 +115,7 @@ t0 = time.monotonic()
 try:
     with vm_boot.VM(firmware="bios", cdrom=iso, mem=1024, log=log) as vm:
         vm.expect([r"Rescue shell"], 300, "grub's menu")
-        boot_entry(vm, "Install unattended")
+        vm.grub_select("Install unattended")
         vm.expect([r"slipway: the installation failed \(exit [1-9]\d*\); the log is in /tmp/slipway\.log"],
                   300, "init's failure line")
         vm.expect([r"inst\.cmdline: waiting"], 30, "init waiting under inst.cmdline")

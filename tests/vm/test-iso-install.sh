@@ -43,7 +43,7 @@ sum=$(sha256sum <"$work/data.img")
 printf 'rootpw --plaintext %s\nignoredisk --only-use=vda\nnosuchcommand --x\n' "$pw" >"$work/bad.ks"
 oemdrv "$work/bad.ks"
 t1=$SECONDS
-tests/vm/iso-boot "$ISO" --disk "$work/data.img" --disk "$work/oemdrv.img" --entry 1 \
+tests/vm/iso-boot "$ISO" --disk "$work/data.img" --disk "$work/oemdrv.img" --entry "Install unattended" \
 	--expect 'ks\.cfg:3: nosuchcommand: unknown command' \
 	--expect 'the installation did not complete \(exit 2\); the log is /tmp/slipway\.log' \
 	--expect 'the log was copied to slipway-install\.log' \
@@ -63,7 +63,7 @@ printf 'rootpw --plaintext %s\nignoredisk --only-use=vda\nclearpart --all --init
 	"$pw" >"$work/self.ks"
 oemdrv "$work/self.ks"
 t1=$SECONDS
-tests/vm/iso-boot "$work/stick.img" --as-disk --disk "$work/oemdrv.img" --entry 1 \
+tests/vm/iso-boot "$work/stick.img" --as-disk --disk "$work/oemdrv.img" --entry "Install unattended" \
 	--expect '/dev/vda holds the running installer' \
 	--expect 'the installation did not complete \(exit 3\)' \
 	--timeout 900 --log "$work/serial-self.log" || fail "the installer's own disk was not refused"
@@ -81,8 +81,8 @@ oemdrv "$work/ks.cfg"
 truncate -s 6G "$work/target.img"
 t1=$SECONDS
 tests/vm/iso-boot "$ISO" --disk "$work/data.img" --disk "$work/target.img" --disk "$work/oemdrv.img" \
-	--entry 1 --mem 1024 --firmware bios \
-	--expect 'kickstart: ks\.cfg from the OEMDRV volume' \
+	--entry "Install unattended" --mem 1024 --firmware bios \
+	--expect 'inst\.ks=hd:LABEL=OEMDRV:/ks\.cfg: /dev/vdc/ks\.cfg copied to /run/install/ks\.cfg' \
 	--expect 'install [0-9]+ packages' \
 	--expect 'installed; the log is' \
 	--poweroff --timeout 3600 --log "$work/serial-install.log" || fail "the unattended install from the ISO failed"

@@ -46,7 +46,7 @@ truncate -s 6G "$work/disk.img"
 
 t1=$SECONDS
 tests/vm/iso-boot "$ISO" --firmware uefi --net user --mem 1536 --disk "$work/disk.img" --disk "$work/oemdrv.img" \
-	--entry 2 --append "inst.repo=http://10.0.2.2:$port/ inst.cmdline" \
+	--entry "Install on the serial console" --append "inst.repo=http://10.0.2.2:$port/ inst.cmdline" \
 	--expect 'kickstart: ks\.cfg from the OEMDRV volume' \
 	--expect 'network: udhcpc' \
 	--expect "using inst\\.repo=http://10\\.0\\.2\\.2:$port/" \
