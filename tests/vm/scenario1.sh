@@ -1,5 +1,6 @@
-# Boot scenario 1's kickstart and its boot checks, sourced by the two tests that
-# install it: tests/vm/test-bios-static-boot.sh (slipway on the host) and
+# Boot scenario 1's kickstart and its boot checks, sourced by the tests that
+# install it: tests/vm/test-iso-install.sh (unattended from the installer ISO),
+# tests/vm/test-bios-static-boot-full.sh (slipway on the host) and
 # tests/vm/test-static-bare-boot-full.sh (the static binary in a VM root without
 # shared libraries). Needs tests/vm/scenario-checks.sh sourced too.
 
