@@ -24,8 +24,7 @@ no_leftovers() { # IMAGE: nothing attached to it, nothing mounted under the sysr
 	return 0
 }
 # apply_fails NAME CODE NEEDLE KS IMG SIZE: part-apply in image mode fails
-# with CODE and NEEDLE. part-apply maps -EINVAL to 2 (the CLI exits 1 for any
-# failure once the plan is made: test-faults.sh).
+# with CODE and NEEDLE (1 for any failure once the apply began, as the CLI)
 apply_fails() {
 	local name=$1 code=$2 needle=$3 ks=$4 img=$5 size=$6 rc=0
 	"$drv" image "$ks" "$img" "$size" "$d/sysroot" >"$d/out" 2>"$d/err" || rc=$?
@@ -40,7 +39,7 @@ plain "" plain.ks
 # The image path became a directory between the plan and the apply (the CLI
 # checks it at plan time, image-target.c; the download runs in between)
 mkdir "$d/dir.img"
-apply_fails "the image is a directory" 2 \
+apply_fails "the image is a directory" 1 \
 	"storage: $d/dir.img exists and is not a regular file; refusing to use it as an image" \
 	"$d/plain.ks" "$d/dir.img" 1G
 # ... or its directory went away
@@ -68,7 +67,7 @@ grep -qE 'mkfs\.ext4 .*--no-such-option /dev/loop[0-9]+p3 failed with exit statu
 # The kernel refuses to mount a filesystem mkfs made: ext4 with 64 KiB blocks
 # on a kernel with 4 KiB pages (mount(2) says EINVAL, libmount "wrong fs type")
 plain '--mkfsoptions="-b 65536"' bigblock.ks
-apply_fails "the kernel refuses the filesystem" 2 "storage: cannot mount /dev/loop" "$d/bigblock.ks" "$d/b.img" 1G
+apply_fails "the kernel refuses the filesystem" 1 "storage: cannot mount /dev/loop" "$d/bigblock.ks" "$d/b.img" 1G
 grep -qE "storage: cannot mount /dev/loop[0-9]+p3 on $d/sysroot \(ext4, options defaults\): " "$d/err" ||
 	fail "mount message: $(cat "$d/err")"
 
