@@ -71,6 +71,14 @@ apply_fails "the kernel refuses the filesystem" 1 "storage: cannot mount /dev/lo
 grep -qE "storage: cannot mount /dev/loop[0-9]+p3 on $d/sysroot \(ext4, options defaults\): " "$d/err" ||
 	fail "mount message: $(cat "$d/err")"
 
+# libcryptsetup refuses the PBKDF memory (more than its 4 GiB maximum) before
+# formatting: no dm-crypt needed, the host can show it; its own message too
+plain '--encrypted --passphrase=unused-pw --pbkdf-memory=5000000' pbkdf.ks
+apply_fails "libcryptsetup refuses the PBKDF settings" 1 \
+	"the PBKDF settings (argon2id) were refused: Invalid argument" "$d/pbkdf.ks" "$d/p.img" 2G
+expect_contains "libcryptsetup's reason" "storage: cryptsetup: Requested maximum PBKDF memory cost is too high" "$(cat "$d/err")"
+grep -q unused-pw "$d/err" "$d/out" && fail "the passphrase is in the output"
+
 # The CLI: --image under a path that is not a directory (stat: ENOTDIR), exit 2
 expect_fail "--image under a file" 2 "storage: --image /etc/hostname/x.img: Not a directory" \
 	"$S" install -k "$d/plain.ks" --image /etc/hostname/x.img --size 1G --dry-run
