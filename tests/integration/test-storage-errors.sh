@@ -82,4 +82,9 @@ grep -q unused-pw "$d/err" "$d/out" && fail "the passphrase is in the output"
 # The CLI: --image under a path that is not a directory (stat: ENOTDIR), exit 2
 expect_fail "--image under a file" 2 "storage: --image /etc/hostname/x.img: Not a directory" \
 	"$S" install -k "$d/plain.ks" --image /etc/hostname/x.img --size 1G --dry-run
+# image mode: --ondisk is a warning (the image is the only disk), exit 0
+repo=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro cannot be built"
+printf 'url --url=file://%s\nreqpart\npart / --size=100 --grow --ondisk=sdz\n' "$repo" >"$d/ondisk.ks"
+out=$("$S" install -k "$d/ondisk.ks" --image "$d/o.img" --size 1G --dry-run 2>&1) || fail "--ondisk in image mode: $out"
+expect_contains "--ondisk in image mode" "storage: image mode: part / --ondisk=sdz is ignored, the image is the only disk" "$out"
 echo ok
