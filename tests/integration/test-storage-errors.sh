@@ -79,6 +79,32 @@ apply_fails "libcryptsetup refuses the PBKDF settings" 1 \
 expect_contains "libcryptsetup's reason" "storage: cryptsetup: Requested maximum PBKDF memory cost is too high" "$(cat "$d/err")"
 grep -q unused-pw "$d/err" "$d/out" && fail "the passphrase is in the output"
 
+# A kept table (clearpart --list) whose dropped partition another process
+# holds open: the kernel will not let it go (BLKPG_DEL_PARTITION: EBUSY).
+# The new / (50 MiB) differs from the old partition 2, so it must go.
+truncate -s 512M "$d/kept.img"
+sfdisk -q "$d/kept.img" <<'SF'
+label: gpt
+size=100MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="keep"
+size=100MiB, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="drop"
+SF
+new_loop k "$d/kept.img"
+partitions "$k" p2
+cat >"$d/kept.ks" <<KS
+ignoredisk --only-use=${k#/dev/}
+clearpart --list=${k#/dev/}p2
+bootloader --location=none
+part / --size=50 --fstype=ext4
+KS
+exec 9<"${k}p2"
+rc=0; "$drv" disk "$d/kept.ks" "$d/sysroot" >"$d/out" 2>"$d/err" || rc=$?
+exec 9<&-
+expect_eq "a dropped partition held open: exit" 1 "$rc"
+expect_contains "a dropped partition held open" \
+	"storage: $k: cannot remove the old partition 2 from the kernel's view (in use?): Device or resource busy" "$(cat "$d/err")"
+if grep -q " $d/sysroot" /proc/self/mountinfo; then fail "mounts left"; fi
+echo "ok: a dropped partition held open"
+
 # The CLI: --image under a path that is not a directory (stat: ENOTDIR), exit 2
 expect_fail "--image under a file" 2 "storage: --image /etc/hostname/x.img: Not a directory" \
 	"$S" install -k "$d/plain.ks" --image /etc/hostname/x.img --size 1G --dry-run
