@@ -71,6 +71,12 @@ apply_fails "the kernel refuses the filesystem" 1 "storage: cannot mount /dev/lo
 grep -qE "storage: cannot mount /dev/loop[0-9]+p3 on $d/sysroot \(ext4, options defaults\): " "$d/err" ||
 	fail "mount message: $(cat "$d/err")"
 
+# A mount point cannot be made: / is mounted read-only (--fsoptions=ro), so
+# the next one, /boot/efi (the staged ESP's bind mount), cannot be created
+printf 'reqpart\npart / --size=100 --grow --fstype=ext4 --fsoptions=ro\npart /home --size=50\n' >"$d/ro.ks"
+apply_fails "a mount point cannot be created" 1 \
+	"storage: cannot create $d/sysroot/boot/efi: Read-only file system" "$d/ro.ks" "$d/ro.img" 1G
+
 # libcryptsetup refuses the PBKDF memory (more than its 4 GiB maximum) before
 # formatting: no dm-crypt needed, the host can show it; its own message too
 plain '--encrypted --passphrase=unused-pw --pbkdf-memory=5000000' pbkdf.ks
