@@ -3,8 +3,8 @@
  * bootloader agreeing with each other. */
 #include "ks-internal.h"
 
-static const char *const fstypes[] = { "ext2", "ext3", "ext4", "xfs", "vfat", "efi", "swap", "biosboot" };
-static const char *const fstypes_later[] = { "btrfs", "lvmpv", "mdmember", "prepboot", "appleboot",
+static const char *const fstypes[] = { "ext2", "ext3", "ext4", "xfs", "btrfs", "vfat", "efi", "swap", "biosboot" };
+static const char *const fstypes_later[] = { "lvmpv", "mdmember", "prepboot", "appleboot",
 					     "hfs+", "ntfs", "tmpfs", "iso9660", "f2fs" };
 
 static void check_luks(struct ks_vctx *v, const struct ks_loc *loc, const char *cmd, const struct ks_luks *l,
@@ -34,6 +34,19 @@ static bool special_mountpoint(const char *m)
 	return streq(m, "swap") || streq(m, "biosboot") || streq(m, "none") || streq(m, "None");
 }
 
+/* The longest label each mkfs takes: btrfs 255 bytes (BTRFS_LABEL_SIZE less
+ * its NUL), xfs 12, FAT 11, ext* and swap 16. */
+static size_t label_max(const char *fs)
+{
+	if (streq(fs, "btrfs"))
+		return 255;
+	if (streq(fs, "xfs"))
+		return 12;
+	if (streq(fs, "vfat") || streq(fs, "efi"))
+		return 11;
+	return 16;
+}
+
 static void check_fstype(struct ks_vctx *v, const struct ks_part *p)
 {
 	const char *m = p->mountpoint, *fs = p->fstype;
@@ -43,8 +56,8 @@ static void check_fstype(struct ks_vctx *v, const struct ks_part *p)
 	if (KS_TABLE_LOOKUP(fstypes_later, fs) >= 0)
 		ks_verr(v, &p->loc, "part", "--fstype=%s is not supported by slipway yet", fs);
 	else if (KS_TABLE_LOOKUP(fstypes, fs) < 0)
-		ks_verr(v, &p->loc, "part", "unknown file system type \"%s\" (known: ext2, ext3, ext4, xfs, vfat, "
-					    "efi, swap, biosboot)", fs);
+		ks_verr(v, &p->loc, "part", "unknown file system type \"%s\" (known: ext2, ext3, ext4, xfs, btrfs, "
+					    "vfat, efi, swap, biosboot)", fs);
 	else if (streq(m, "swap") != streq(fs, "swap"))
 		ks_verr(v, &p->loc, "part", "%s cannot have --fstype=%s", m, fs);
 	else if (streq(m, "biosboot") != streq(fs, "biosboot") && !streq(m, "none") && !streq(m, "None"))
@@ -54,7 +67,7 @@ static void check_fstype(struct ks_vctx *v, const struct ks_part *p)
 	else if ((streq(fs, "efi") || streq(fs, "vfat")) && streq(m, "/"))
 		ks_verr(v, &p->loc, "part", "/ cannot be --fstype=%s", fs);
 	if (p->label) {
-		size_t max = streq(fs, "xfs") ? 12 : (streq(fs, "vfat") || streq(fs, "efi")) ? 11 : 16;
+		size_t max = label_max(fs);
 		if (strlen(p->label) > max)
 			ks_verr(v, &p->loc, "part", "--label \"%s\" is longer than %s allows (%zu characters)", p->label,
 				fs, max);

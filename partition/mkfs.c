@@ -1,5 +1,7 @@
 /* Filesystems through the mkfs tools (run-command, argv only) with the
  * label and UUID the plan chose and the kickstart's --mkfsoptions. */
+#include <ctype.h>
+
 #include "blockdev.h"
 #include "event.h"
 #include "run.h"
@@ -53,7 +55,7 @@ char **part_mkfs_argv(const struct part_entry *e, const char *dev)
 int part_mkfs(const struct part_entry *e, const char *dev)
 {
 	_cleanup_strv_free_ char **argv = NULL;
-	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 
 	if (!e->fstype)
 		return 0;
@@ -64,5 +66,17 @@ int part_mkfs(const struct part_entry *e, const char *dev)
 	int r = fault_inject("mkfs");
 	if (r < 0)
 		return log_error_errno(r, "storage: mkfs.%s on %s failed: %m", e->fstype, dev);
-	return run_checked(argv, &(struct run_opts){ .out = &out, .quiet = true, .log_fd = -1 });
+	r = run_checked(argv, &(struct run_opts){ .out = &out, .err = &err, .quiet = true, .log_fd = -1 });
+	if (r == 0 && err.len > 0)
+		log_debug("storage: %s on %s: %s", argv[0], dev, strbuf_str(&err));
+	else if (r < 0 && err.len > 0) {
+		/* the tool's own reason (a bad --mkfsoptions, an I/O error), one line */
+		while (err.len > 0 && isspace((unsigned char)err.buf[err.len - 1]))
+			err.buf[--err.len] = '\0';
+		for (char *c = err.buf; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		log_error("storage: %s on %s: %s", argv[0], dev, strbuf_str(&err));
+	}
+	return r;
 }

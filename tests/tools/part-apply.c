@@ -1,7 +1,8 @@
 /* Driver of the storage apply for tests/integration/test-storage-*.sh (root,
  * loop devices): plans a kickstart for an image or for the probed disks,
  * applies it, writes fstab, proves the mounts, tears down. Exit: 0, 1
- * failed, 2 kickstart error or usage, 3 refused for safety — the CLI's codes. */
+ * failed (any failure once the apply began), 2 kickstart error or usage, 3
+ * refused for safety — the CLI's codes. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -20,8 +21,14 @@ static void stderr_emit(struct event_sink *s, const struct event *e)
 }
 static struct event_sink stderr_sink = { .emit = stderr_emit, .max_level = LVL_INFO };
 
+/* As the CLI: the plan's errors are 2 (usage) or 3 (refused); once the
+ * apply has begun, every failure is 1. */
+static bool applying;
+
 static int exit_code(int r)
 {
+	if (applying)
+		return 1;
 	return r == -EBUSY || r == -ENODEV ? 3 : r == -EINVAL ? 2 : 1;
 }
 
@@ -81,6 +88,7 @@ static int run(int argc, char **argv, struct teardown *td)
 	_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
 	part_plan_print(p, &text);
 	fputs(text.buf, stdout);
+	applying = true;
 	if ((r = part_apply(p, sysroot, td, &(struct part_apply_opts){ .stage_esp = image })) < 0)
 		return r;
 	print_entries(p);

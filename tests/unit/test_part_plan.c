@@ -83,7 +83,8 @@ static const char ks_full[] = "ignoredisk --only-use=sda\nclearpart --linux\n"
 			      "part /home --size=1024 --fstype=xfs --label=home --fsoptions=noatime,nodev\n"
 			      "part / --size=2048 --grow --encrypted --passphrase=correct-horse --pbkdf=argon2i "
 			      "--pbkdf-memory=65536 --pbkdf-time=1000\n"
-			      "part /srv --size=512 --fstype=btrfs --mkfsoptions=\"-O no-holes\"\n";
+			      "part /srv --size=512 --fstype=btrfs --label=srv --fsoptions=compress=zstd:1 "
+			      "--mkfsoptions=\"-O no-holes\"\n";
 
 static void test_print_disk(void **state)
 {
@@ -192,7 +193,7 @@ static void test_mkfs_argv(void **state)
 		{ "/boot", "mkfs.ext4 -F -q -U %s /dev/x" },
 		{ "/home", "mkfs.xfs -f -q -muuid=%s -L home /dev/x" },
 		{ "/", "mkfs.ext4 -F -q -U %s /dev/x" },
-		{ "/srv", "mkfs.btrfs -f -q -U %s -O no-holes /dev/x" },
+		{ "/srv", "mkfs.btrfs -f -q -U %s -L srv -O no-holes /dev/x" },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
