@@ -9,7 +9,7 @@
 # network), the repo on the ISO is readable; prints free -m and each boot's
 # time. Then (SeaBIOS) the unattended entry with no OEMDRV disk: `slipway boot` fails
 # and init prints the agreed failure line and waits (inst.cmdline). ~95 s in all.
-# Skips without the static libraries (tools/static/build-libs.sh) unless FULL=1.
+# Builds the static libraries when they are not cached (tools/static/build-libs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,7 +20,7 @@ for t in qemu-system-x86_64 grub-mkrescue xorriso mformat zstd python3; do
 done
 [ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || fail "OVMF is not installed (make deps)"
 
-make_static bin
+make_static bin build
 ! LC_ALL=C readelf -lW "$bin" | grep -q INTERP || fail "$bin has a PT_INTERP (a dynamic loader)"
 LC_ALL=C readelf -d "$bin" | grep -q 'There is no dynamic section' || fail "$bin has a dynamic section"
 echo "ok   $bin is static (no PT_INTERP, no dynamic section)"
