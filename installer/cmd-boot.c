@@ -79,6 +79,12 @@ static int parse_boot_args(int argc, char **argv, struct boot_cli *c)
 
 /* ---- network ---- */
 
+static bool is_net_url(const char *s)
+{
+	return s && (startswith(s, "http://") || startswith(s, "https://") || startswith(s, "ftp://"));
+}
+
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -214,9 +220,26 @@ static int net_up(const struct inst_bootargs *b, bool dry)
 	return net_resolv(dry, dns);
 }
 
-static bool is_net_url(const char *s)
+
+/* The kickstart's own sources: a url or repo over the network needs it up
+ * (Anaconda brings the network up for them too). A kickstart that does not
+ * load is left to the install, which reports its errors. */
+static bool ks_needs_net(const char *path)
 {
-	return s && (startswith(s, "http://") || startswith(s, "https://") || startswith(s, "ftp://"));
+	_cleanup_(ks_freep) struct ks *ks = NULL;
+	struct ks_diags d = {};
+	bool need = false;
+
+	if (ks_load_file(path, &(struct ks_load_opts){ .allow_missing_include = true }, &ks, &d) >= 0) {
+		if (ks->url)
+			need = is_net_url(ks->url->url) || is_net_url(ks->url->mirrorlist) ||
+			       is_net_url(ks->url->metalink);
+		for (size_t i = 0; i < ks->repo.n && !need; i++)
+			need = is_net_url(ks->repo.v[i]->baseurl) || is_net_url(ks->repo.v[i]->mirrorlist) ||
+			       is_net_url(ks->repo.v[i]->metalink);
+	}
+	ks_diags_free(&d);
+	return need;
 }
 
 /* ---- the installation source ---- */
@@ -404,6 +427,10 @@ int inst_cmd_boot(int argc, char **argv)
 	}
 	if ((r = boot_ks(&b, &ks)) < 0) {
 		ex = -r;
+		goto done;
+	}
+	if (!need_net && ks && ks_needs_net(ks) && net_up(&b, c.dry_run) < 0) {
+		ex = EXIT_FAILED;
 		goto done;
 	}
 	if (b.cmdline) {

@@ -59,6 +59,8 @@ oemdrv() {
 	new_loop oem "$d/oemdrv.img"
 }
 
+# the first network interface with a device (none: the ip= checks are skipped)
+iface=$(for n in /sys/class/net/*; do if [ -e "$n/device" ]; then basename "$n"; fi; done | sort | head -1)
 cmdline() { printf '%s\n' "BOOT_IMAGE=/images/pxeboot/vmlinuz $*" >"$d/cmdline"; }
 boot() { "$S" boot --cmdline "$d/cmdline" --log "$d/boot.log" "$@"; }
 
@@ -83,6 +85,11 @@ cmdline "inst.cmdline console=ttyS0"
 out=$(boot --dry-run 2>&1) || fail "boot --dry-run with OEMDRV failed: $out"
 expect_contains "OEMDRV found" "kickstart: ks.cfg from the OEMDRV volume $oem" "$out"
 expect_contains "OEMDRV plan" "new gpt table" "$out"
+# a kickstart whose source is a URL brings the network up (no ip=, no inst.repo=)
+sed "s|^url .*|url --url=http://127.0.0.1:9/os/|" "$d/url.ks" >"$d/net.ks"
+oemdrv "$d/net.ks"
+out=$(boot --dry-run 2>&1) && fail "an unreachable repo planned: $out"
+[ -z "$iface" ] || expect_contains "network for the kickstart's url" "network: would run \`ip link set $iface up\`" "$out"
 # the OEMDRV disk is never a target, even when named
 sed "s|^ignoredisk .*|ignoredisk --only-use=${oem#/dev/}|" "$d/url.ks" >"$d/oem-target.ks"
 oemdrv "$d/oem-target.ks"
@@ -125,7 +132,6 @@ expect_fail "ip= without address" 2 "ip=eth0:none: \"none\" needs an address" bo
 expect_fail "usage" 2 "boot: unknown option --bogus" "$S" boot --bogus
 
 # 6. ip=: what it would run (the interfaces of this machine)
-iface=$(for n in /sys/class/net/*; do if [ -e "$n/device" ]; then basename "$n"; fi; done | sort | head -1)
 if [ -n "$iface" ]; then
 	cmdline "ip=10.0.2.15::10.0.2.2:255.255.255.0:inst:$iface:none:10.0.2.3 inst.ks=hd:LABEL=$label:/ks/ks.cfg inst.repo=file://$R"
 	out=$(boot --dry-run 2>&1) || fail "ip= static dry run failed: $out"
