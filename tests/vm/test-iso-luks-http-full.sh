@@ -47,8 +47,8 @@ truncate -s 6G "$work/disk.img"
 t1=$SECONDS
 tests/vm/iso-boot "$ISO" --firmware uefi --net user --mem 1536 --disk "$work/disk.img" --disk "$work/oemdrv.img" \
 	--entry "Install on the serial console" --append "inst.repo=http://10.0.2.2:$port/ inst.cmdline" \
+	--expect 'network: udhcpc -i eth0' \
 	--expect 'kickstart: ks\.cfg from the OEMDRV volume' \
-	--expect 'network: udhcpc' \
 	--expect "using inst\\.repo=http://10\\.0\\.2\\.2:$port/" \
 	--expect 'storage \(firmware: uefi\)' \
 	--expect 'installed; the log is' \
