@@ -3,6 +3,7 @@
 #  4. a kickstart with an error on an OEMDRV disk: the ISO's unattended entry prints
 #     `ks.cfg:LINE: …` and the failure on the console, copies the log onto OEMDRV,
 #     writes nothing to the disk beside it and then waits (no reboot loop);
+#  without a kickstart, the serial console entry starts the TUI with the ISO's repo;
 #  the ISO written to a disk and booted from it: a kickstart naming that disk is
 #     refused (exit 3), the disk unchanged;
 #  1+3. the same entry (inst.ks=hd:LABEL=OEMDRV:/ks.cfg inst.cmdline), SeaBIOS, a VM
@@ -54,6 +55,17 @@ expect_eq "the disk beside OEMDRV after the kickstart error" "$sum" "$(sha256sum
 log=$(mtype -i "$work/oemdrv.img" ::slipway-install.log) || fail "no slipway-install.log on OEMDRV"
 expect_contains "the log on OEMDRV" "ks.cfg:3: nosuchcommand: unknown command" "$log"
 printf '%s\n' "$log" | cat - "$work/serial-bad.log" | grep -qF "$pw" && fail "the root password reached the console or the log"
+
+# no kickstart: the serial console entry starts the TUI there (TERM=vt220), its
+# source the ISO's repo, read (comps) before the hub shows
+t1=$SECONDS
+tests/vm/iso-boot "$ISO" --disk "$work/data.img" --entry "Install on the serial console" \
+	--expect 'Installation summary' \
+	--expect 'Installation source *file:///run/install/isodir' \
+	--expect 'Software selection *core' \
+	--expect 'Begin installation' \
+	--timeout 600 --log "$work/serial-tui.log" || fail "the TUI did not start from the ISO"
+echo "the TUI from the ISO: $((SECONDS - t1)) s"
 
 # the disk the installer booted from (the hybrid ISO written to a disk, a copy) is
 # refused as a target: exit 3, its bytes unchanged
