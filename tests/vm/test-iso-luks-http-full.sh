@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 need_root
 trap 'stop_servers; cleanup_all' EXIT
 t0=$SECONDS
-make -s iso >/dev/null || fail "make iso failed"
+# the release ISO (static slipway): tests/run.sh exports SLIPWAY_BIN, the development build
+SLIPWAY_BIN= make -s iso >/dev/null || fail "make iso failed"
 ISO=$(make -s iso-path)
 echo "make iso: $((SECONDS - t0)) s"
 R=$(tests/fixtures/distro/build.sh 2>/dev/null) || fail "the test distro repo cannot be built"

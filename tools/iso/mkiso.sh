@@ -209,6 +209,10 @@ else
 	log "$slipway is dynamically linked: it goes in with its libraries under /tools"
 	"$top/tests/vm/vm-bare-root" "$top_layer" --tool "$slipway:/usr/bin/slipway"
 	rm -rf "$top_layer/bin" "$top_layer/etc"
+	# and the rpm configuration of the librpm it is linked with (the static
+	# binary carries its own)
+	mkdir -p "$top_layer/usr/lib/rpm"
+	cp /usr/lib/rpm/rpmrc /usr/lib/rpm/macros "$top_layer/usr/lib/rpm/"
 fi
 mkdir -p "$top_layer/usr/share/udhcpc" "$top_layer/etc"
 install -m 0755 "$here/init" "$top_layer/init"
