@@ -127,14 +127,21 @@ static int net_run(bool dry, char **argv)
 	return run_checked(argv, &(struct run_opts){ .log_fd = -1 });
 }
 
-static int net_dhcp(bool dry, const char *iface, unsigned mtu)
+/* ip link set IFACE up [mtu MTU] */
+static int net_link_up(bool dry, const char *iface, unsigned mtu)
 {
 	_cleanup_free_ char *m = mtu ? xasprintf("%u", mtu) : NULL;
 	char *up[] = { "ip", "link", "set", (char *)iface, "up", m ? "mtu" : NULL, m, NULL };
+
+	return net_run(dry, up);
+}
+
+static int net_dhcp(bool dry, const char *iface, unsigned mtu)
+{
 	/* -n: fail when no lease (no background retry); -q: exit once bound */
 	char *dhcp[] = { "udhcpc", "-i", (char *)iface, "-n", "-q", "-t", "6", "-T", "2",
 			 "-s", UDHCPC_SCRIPT, NULL };
-	int r = net_run(dry, up);
+	int r = net_link_up(dry, iface, mtu);
 
 	return r < 0 ? r : net_run(dry, dhcp);
 }
@@ -142,13 +149,11 @@ static int net_dhcp(bool dry, const char *iface, unsigned mtu)
 static int net_static(bool dry, const struct inst_ip *ip, const char *iface)
 {
 	_cleanup_free_ char *addr = xasprintf("%s/%u", ip->address, ip->prefix);
-	_cleanup_free_ char *m = ip->mtu ? xasprintf("%u", ip->mtu) : NULL;
-	char *up[] = { "ip", "link", "set", (char *)iface, "up", m ? "mtu" : NULL, m, NULL };
 	char *add[] = { "ip", "addr", "add", addr, "dev", (char *)iface, NULL };
 	char *route[] = { "ip", "route", "add", "default", "via", ip->gateway, "dev", (char *)iface, NULL };
 	int r;
 
-	if ((r = net_run(dry, up)) < 0 || (r = net_run(dry, add)) < 0)
+	if ((r = net_link_up(dry, iface, ip->mtu)) < 0 || (r = net_run(dry, add)) < 0)
 		return r;
 	return ip->gateway ? net_run(dry, route) : 0;
 }
@@ -281,9 +286,7 @@ static void mark_installer_media(const struct inst_bootargs *b, bool dry)
 	else if (part_mount_source(s.devs[0].path, INSTALLER_MEDIA_DIR, s.devs[0].fstype, teardown_new()) >= 0)
 		log_info("installer media: %s, mounted read-only on " INSTALLER_MEDIA_DIR, s.devs[0].path);
 out:
-	for (size_t i = 0; i < s.n_devs; i++)
-		free(s.devs[i].path), free(s.devs[i].disk), free(s.devs[i].fstype), free(s.devs[i].label);
-	free(s.devs);
+	inst_source_devs_clear(&s);
 	inst_repo_done(&st);
 }
 

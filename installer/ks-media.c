@@ -14,15 +14,6 @@
 #define OEMDRV_LABEL "OEMDRV"
 #define OEMDRV_LOG   "slipway-install.log"
 
-static void devs_reset(struct inst_source *s)
-{
-	for (size_t i = 0; i < s->n_devs; i++)
-		free(s->devs[i].path), free(s->devs[i].disk), free(s->devs[i].fstype), free(s->devs[i].label);
-	free(s->devs);
-	s->devs = NULL;
-	s->n_devs = 0;
-}
-
 /* The candidates for a location: the devices SPEC names, or every optical
  * one (cdrom without a device); with LABEL=OEMDRV, what carries the label. */
 static int find_devices(const char *spec, struct inst_source *s)
@@ -30,7 +21,7 @@ static int find_devices(const char *spec, struct inst_source *s)
 	_cleanup_(part_probe_freep) struct part_probe *probe = NULL;
 	int r;
 
-	devs_reset(s);
+	inst_source_devs_clear(s);
 	if ((r = part_probe_disks("/sys", &probe)) < 0)
 		return r;
 	if (spec)
@@ -132,7 +123,7 @@ int inst_ks_fetch_device(const struct inst_ks_loc *l, const char *dest)
 	if (r == -ENOENT && s.n_devs > 1)
 		log_error("%s: no optical device holds %s", what, l->path);
 out:
-	devs_reset(&s);
+	inst_source_devs_clear(&s);
 	return r;
 }
 
@@ -153,7 +144,7 @@ int inst_ks_find_oemdrv(const char *dest, char **ret_dev)
 	}
 	if (s.n_devs == 0)
 		log_debug("no filesystem labelled " OEMDRV_LABEL);
-	devs_reset(&s);
+	inst_source_devs_clear(&s);
 	return r;
 }
 
@@ -185,6 +176,6 @@ int inst_ks_save_log_oemdrv(const char *log)
 	}
 	if (s.n_devs == 0)
 		log_debug("no " OEMDRV_LABEL " volume to copy the log to");
-	devs_reset(&s);
+	inst_source_devs_clear(&s);
 	return r;
 }

@@ -39,6 +39,22 @@ static bool spec_matches(const char *spec, const char *real, const char *path, c
 	return streq(real ? real : spec, path) || streq(spec, path + 5);
 }
 
+/* The filesystem on the whole disk. A disk with a partition table was not
+ * probed for one (the probe stops at the table), but a hybrid ISO has both:
+ * it is probed here into *tmp, which fs_clear() releases. */
+static const struct part_probe_fs *disk_fs(const struct part_probe_disk *d, struct part_probe_fs *tmp)
+{
+	if (!d->fs.fstype && d->pttype)
+		part_probe_superblock(d->path, tmp);
+	return tmp->fstype ? tmp : &d->fs;
+}
+
+static void fs_clear(struct part_probe_fs *fs)
+{
+	free(fs->fstype), free(fs->label), free(fs->uuid);
+	*fs = (struct part_probe_fs){};
+}
+
 void inst_source_match(const struct part_probe *probe, const char *spec, struct inst_source *s)
 {
 	/* a /dev/disk/by-… link names its target (no udev: it may not exist) */
@@ -47,17 +63,13 @@ void inst_source_match(const struct part_probe *probe, const char *spec, struct 
 	for (size_t i = 0; i < probe->n_disks; i++) {
 		const struct part_probe_disk *d = &probe->disks[i];
 		struct part_probe_fs whole = {};
-		/* A hybrid ISO written to a disk carries a partition table too (the
-		 * probe then skips the whole disk's filesystem), and its partitions
-		 * may repeat the label (grub-mkrescue's HFS+ one): the whole disk
-		 * is the one. */
-		if (!d->fs.fstype && d->pttype)
-			part_probe_superblock(d->path, &whole);
-		const struct part_probe_fs *fs = whole.fstype ? &whole : &d->fs;
+		/* A hybrid ISO written to a disk: its partitions may repeat the
+		 * label (grub-mkrescue's HFS+ one): the whole disk is the one. */
+		const struct part_probe_fs *fs = disk_fs(d, &whole);
 		bool hit = spec_matches(spec, real, d->path, fs, NULL);
 		if (hit)
 			add_dev(s, d->path, d->name, fs);
-		free(whole.fstype), free(whole.label), free(whole.uuid);
+		fs_clear(&whole);
 		if (hit)
 			continue;
 		for (size_t j = 0; j < d->n_parts; j++)
@@ -93,18 +105,11 @@ void inst_source_match_optical(const struct part_probe *probe, struct inst_sourc
 {
 	for (size_t i = 0; i < probe->n_disks; i++) {
 		const struct part_probe_disk *d = &probe->disks[i];
-		struct part_probe_fs fs = {};
-		if (is_optical_fs(d->fs.fstype)) {
-			add_dev(s, d->path, d->name, &d->fs);
-			continue;
-		}
-		if (!d->pttype) /* already probed: not an ISO */
-			continue;
-		/* a hybrid ISO carries a partition table too */
-		part_probe_superblock(d->path, &fs);
-		if (is_optical_fs(fs.fstype))
-			add_dev(s, d->path, d->name, &fs);
-		free(fs.fstype), free(fs.label), free(fs.uuid);
+		struct part_probe_fs whole = {};
+		const struct part_probe_fs *fs = disk_fs(d, &whole);
+		if (is_optical_fs(fs->fstype))
+			add_dev(s, d->path, d->name, fs);
+		fs_clear(&whole);
 	}
 }
 
@@ -144,13 +149,20 @@ int inst_source_resolve(const struct ks *ks, struct inst_source **ret)
 	return 0;
 }
 
+void inst_source_devs_clear(struct inst_source *s)
+{
+	for (size_t i = 0; i < s->n_devs; i++)
+		free(s->devs[i].path), free(s->devs[i].disk), free(s->devs[i].fstype), free(s->devs[i].label);
+	free(s->devs);
+	s->devs = NULL;
+	s->n_devs = 0;
+}
+
 void inst_source_free(struct inst_source *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_devs; i++)
-		free(s->devs[i].path), free(s->devs[i].disk), free(s->devs[i].fstype), free(s->devs[i].label);
-	free(s->devs);
+	inst_source_devs_clear(s);
 	free(s->where);
 	free(s->dir);
 	free(s->mountpoint);

@@ -47,6 +47,8 @@ void inst_source_match(const struct part_probe *probe, const char *spec, struct 
 /* Adds every device with an iso9660 or udf filesystem on the whole disk
  * (optical drives, attached ISO images, hybrid ISOs on USB sticks). */
 void inst_source_match_optical(const struct part_probe *probe, struct inst_source *s);
+/* Frees the devices found so far and empties the list. */
+void inst_source_devs_clear(struct inst_source *s);
 /* Marks the disks of the source's devices in a storage probe, so that the
  * selection refuses them as targets (part_probe_disk_busy_reason). */
 void inst_source_mark(const struct inst_source *s, struct part_probe *probe);
