@@ -61,6 +61,11 @@ for layer in "${layers[@]}"; do
 done
 
 echo
+# CI keeps only the end of the output: repeat the end of each failed test's log.
+for f in "${failures[@]}"; do
+	echo "=== end of $f's log"
+	tail -n 40 "$logdir/${f//\//_}.log"
+done
 for f in "${failures[@]}"; do echo "failed: $f (log: $logdir/${f//\//_}.log)"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
