@@ -3,7 +3,9 @@
 # the host lacks, made for real inside vm-run (no fault injection): a loop
 # disk on a device-mapper device with an `error` region (libfdisk opening
 # the disk, mkfs, the LUKS format and mkfs on an open LUKS volume fail with
-# EIO);
+# EIO); a loop disk on a dm-flakey device that is always down, reads
+# working and every write and flush failing (error_writes), with an old GPT
+# and blank (the flush after the signature wipe fails);
 # dm-crypt that cannot be loaded (crypt_activate fails); udevadm settle
 # failing; no /dev/loop-control. Each case checks part-apply's exit code, the
 # message, and that nothing is left mounted or mapped. The table of every
@@ -158,6 +160,49 @@ mknod /dev/loop-control c 10 237
 grep -q 'storage: cannot open /dev/loop-control: No such file or directory' "$w/t7.out" &&
 	ok "no /dev/loop-control: the message" || bad "no /dev/loop-control: $(grep error "$w/t7.out")"
 [ -z "$(losetup -j /tmp/img.img)" ] && ok "no /dev/loop-control: nothing attached" || bad "a loop device is attached"
+
+# 9-10. dm-flakey, always down (up 0 s, down 3600 s) with error_writes:
+# reads work, every write and every flush fails with EIO. libfdisk opens the
+# disk, and the wipe of the old signatures is the first write.
+modprobe dm_flakey || bad "modprobe dm_flakey"
+flakey() { echo "0 $SIZE flakey /dev/vda 0 0 3600 1 error_writes"; }
+# retable NAME TABLE: the dm device under the loop disk gets a new table
+retable() { dmsetup suspend "$1" && dmsetup reload "$1" --table "$2" && dmsetup resume "$1"; }
+# 9. an old GPT, written while the device was linear. libblkid before 2.39
+# ignores the result of the fsync it does after each wipe write (util-linux
+# 133a0d70f, "libblkid: check fsync() return code"): the zeros stay in the
+# loop disk's page cache, every signature counts as wiped, and the flush
+# after the wipe fails. From 2.39 on the wipe itself fails.
+bad_disk t9 "$(lin 0 "$SIZE")" && {
+	echo 'label: gpt' | sfdisk -q "$disk" >/dev/null 2>&1
+	[ "$(blkid -p -o value -s PTTYPE "$disk")" = gpt ] || bad "no GPT on $disk before the flakey table"
+	if retable t9 "$(flakey)"; then
+		ks t9.ks ""
+		v=$(blkid --version | sed -n 's/.*(libblkid \([0-9][0-9.]*\),.*/\1/p')
+		name="an old GPT on a disk that fails writes (libblkid $v)"
+		if [ "$(printf '%s\n' "$v" 2.39 | sort -V | head -1)" = 2.39 ]; then
+			expect "$name" 1 "storage: cannot wipe the gpt signature on $disk\$" t9.ks
+		else
+			expect "$name" 1 "storage: cannot flush $disk: Input/output error" t9.ks
+		fi
+		grep -q '^  now: gpt table, 0 partitions$' "$w/$name.out" &&
+			ok "$name: the old GPT was seen" || bad "$name: the old GPT was not seen"
+	else
+		bad "t9 cannot become flakey"
+	fi
+	drop_disk t9
+}
+# 10. a blank disk: nothing to wipe, the flush fails
+dd if=/dev/zero of=/dev/vda bs=1M count=16 conv=fsync status=none
+dd if=/dev/zero of=/dev/vda bs=1M seek=$((SIZE / 2048 - 16)) count=16 conv=fsync status=none
+bad_disk t10 "$(flakey)" && {
+	[ -z "$(blkid -p "$disk")" ] || bad "$disk is not blank: $(blkid -p "$disk")"
+	ks t10.ks ""
+	expect "a blank disk that fails flushes" 1 "storage: cannot flush $disk: Input/output error" t10.ks
+	grep -q '^  now: empty (no partition table)$' "$w/a blank disk that fails flushes.out" &&
+		ok "a blank disk that fails flushes: it was blank" || bad "a blank disk that fails flushes: not blank"
+	drop_disk t10
+}
 
 left=$(dmsetup ls 2>/dev/null | grep -v 'No devices found' || true)
 [ -z "$left" ] && ok "no device-mapper device left" || bad "device-mapper devices left: $left"
