@@ -11,6 +11,10 @@
 /* Every name a hook may use, and where it is (tests/README.md has the matrix). */
 static const char *const fault_points[] = {
 	"loop",      /* partition/blockdev.c: attaching the image's loop device */
+	"loop-free", /* partition/blockdev.c: asking /dev/loop-control for a free device */
+	"partition", /* partition/blockdev.c: one look for a new partition in sysfs */
+	"blkpg",     /* partition/table.c: telling the kernel about one new partition */
+	"wipe",      /* partition/blockdev.c: wiping one old signature */
 	"table",     /* partition/table.c: writing a partition table */
 	"crypt",     /* partition/crypt.c: formatting a LUKS volume */
 	"mkfs",      /* partition/mkfs.c: making a filesystem */

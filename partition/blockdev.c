@@ -90,9 +90,11 @@ int part_loop_attach(const char *file, unsigned sector_size, struct part_loop **
 		return log_error_errno(errno, "storage: cannot open %s: %m", file);
 	/* another process may take the free device first: try again */
 	for (int attempt = 0; attempt < 64 && r == -EBUSY; attempt++) {
-		int nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+		int nr = fault_inject("loop-free");
+		if (nr == 0 && (nr = ioctl(ctl, LOOP_CTL_GET_FREE)) < 0)
+			nr = -errno;
 		if (nr < 0)
-			return log_error_errno(errno, "storage: no free loop device: %m");
+			return log_error_errno(nr, "storage: no free loop device: %m");
 		_cleanup_free_ char *dev = xasprintf("/dev/loop%d", nr);
 		if ((r = ensure_node(dev, makedev(7, (unsigned)nr))) < 0)
 			return r;
@@ -198,7 +200,7 @@ int part_wait_partitions(const char *disk_dev, const unsigned *partnos, size_t n
 		const char *name = strrchr(node, '/') + 1;
 		_cleanup_free_ char *sysdir = xasprintf("/sys/class/block/%s/%s", disk, name);
 		dev_t devno;
-		while (read_devno(sysdir, &devno) < 0)
+		while (fault_inject("partition") < 0 || read_devno(sysdir, &devno) < 0)
 			if (!wait_uevent(ue, deadline))
 				return log_error_errno(ETIMEDOUT, "storage: %s did not appear after the partition table "
 								  "was written (%u ms)", node, timeout_ms);
@@ -252,9 +254,13 @@ int part_wipe_signatures(const char *dev, int fd_or_neg)
 		const char *type = NULL;
 		if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) < 0)
 			(void)blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL);
-		if (blkid_do_wipe(pr, 0) < 0) {
+		/* (libblkid before 2.39 ignores a failing fsync here: then the
+		 * flush below fails; the fault stands for a wipe failing) */
+		if (fault_inject("wipe") < 0 || blkid_do_wipe(pr, 0) < 0) {
+			/* type points into the probe: say it before freeing it */
+			int r = log_error_errno(EIO, "storage: cannot wipe the %s signature on %s", strna(type), dev);
 			blkid_free_probe(pr);
-			return log_error_errno(EIO, "storage: cannot wipe the %s signature on %s", strna(type), dev);
+			return r;
 		}
 		log_debug("storage: wiped a %s signature on %s", strna(type), dev);
 		n++;

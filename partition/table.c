@@ -160,7 +160,8 @@ static int kernel_sync(struct fdisk_context *c, int fd, const struct part_layout
 	for (size_t j = 0; j < nk; j++)
 		ext_present |= k[j].no == 4;
 	if (d->ext_size && !ext_present &&
-	    (r = blkpg(fd, BLKPG_ADD_PARTITION, 4, d->ext_start, kernel_extended_size(d))) < 0)
+	    ((r = fault_inject("blkpg")) < 0 ||
+	     (r = blkpg(fd, BLKPG_ADD_PARTITION, 4, d->ext_start, kernel_extended_size(d))) < 0))
 		return log_error_errno(r, "storage: %s: cannot tell the kernel about the extended partition 4: %m", dev);
 	for (size_t i = 0; i < l->n_entries; i++) {
 		const struct part_entry *e = &l->entries[i];
@@ -169,7 +170,8 @@ static int kernel_sync(struct fdisk_context *c, int fd, const struct part_layout
 			present |= k[j].no == e->partno;
 		if (e->disk != di || present)
 			continue;
-		if ((r = blkpg(fd, BLKPG_ADD_PARTITION, e->partno, e->start, e->size)) < 0)
+		if ((r = fault_inject("blkpg")) < 0 ||
+		    (r = blkpg(fd, BLKPG_ADD_PARTITION, e->partno, e->start, e->size)) < 0)
 			return log_error_errno(r, "storage: %s: cannot tell the kernel about partition %u: %m", dev,
 					       e->partno);
 	}
@@ -214,9 +216,7 @@ int part_table_write(const struct part_layout *l, size_t di, const char *dev)
 		if ((r = add_entry(c, d, e)) < 0)
 			return r;
 	}
-	if ((r = fault_inject("table")) < 0)
-		return log_error_errno(r, "storage: %s: cannot write the partition table: %m", dev);
-	if ((r = fdisk_write_disklabel(c)) < 0)
+	if ((r = fault_inject("table")) < 0 || (r = fdisk_write_disklabel(c)) < 0)
 		return log_error_errno(r, "storage: %s: cannot write the partition table: %m", dev);
 	log_info("storage: %s: %s partition table written", dev, part_table_to_string(d->table));
 	if ((r = kernel_sync(c, fd, l, di, dev)) < 0)
