@@ -218,7 +218,7 @@ int inst_pipeline_run(struct plan *p, const struct inst_run_opts *o)
 		r = t;
 	if (r >= 0 && p->target.kind == TARGET_IMAGE && p->target.format != IMAGE_RAW)
 		r = STAGE("convert", "converting the image",
-			  part_image_convert(p->target.path, p->target.format, p->target.path));
+			  part_image_convert(p->target.path, p->target.format));
 	if (r < 0 && interrupt_signal())
 		r = -EINTR;
 	return r;

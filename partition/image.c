@@ -100,36 +100,28 @@ int part_image_to_vhd(const char *path)
 	return 0;
 }
 
-int part_image_convert(const char *raw_path, enum image_format f, const char *out_path)
+int part_image_convert(const char *path, enum image_format f)
 {
 	switch (f) {
 	case IMAGE_RAW:
 		return 0;
-	case IMAGE_VHD: {
-		/* a fixed VHD is the raw disk plus a footer: done in place */
-		int r = part_image_to_vhd(raw_path);
-		if (r >= 0 && out_path && !streq(out_path, raw_path) && rename(raw_path, out_path) < 0)
-			return log_error_errno(errno, "image: cannot rename %s to %s: %m", raw_path, out_path);
-		return r;
-	}
+	case IMAGE_VHD:
+		/* a fixed VHD is the raw disk plus a footer */
+		return part_image_to_vhd(path);
 	case IMAGE_QCOW2: {
-		/* qemu-img cannot convert a file onto itself: in place means a
-		 * temporary file beside it, renamed over it at the end */
-		bool in_place = !out_path || streq(out_path, raw_path);
-		_cleanup_free_ char *tmp = in_place ? xasprintf("%s.qcow2-XXXXXX", raw_path) : NULL;
-		const char *dst = in_place ? tmp : out_path;
-		if (in_place) {
-			int fd = mkstemp(tmp);
-			if (fd < 0)
-				return log_error_errno(errno, "image: cannot create a file beside %s: %m", raw_path);
-			close(fd);
-		}
-		char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", (char *)raw_path, (char *)dst, NULL };
-		log_info("image: converting %s to qcow2 %s", raw_path, out_path ? out_path : raw_path);
+		/* qemu-img cannot convert a file onto itself: a temporary file
+		 * beside it, renamed over it at the end */
+		_cleanup_free_ char *tmp = xasprintf("%s.qcow2-XXXXXX", path);
+		int fd = mkstemp(tmp);
+		if (fd < 0)
+			return log_error_errno(errno, "image: cannot create a file beside %s: %m", path);
+		close(fd);
+		char *argv[] = { "qemu-img", "convert", "-f", "raw", "-O", "qcow2", (char *)path, tmp, NULL };
+		log_info("image: converting %s to qcow2", path);
 		int r = run_checked(argv, &(struct run_opts){ .quiet = true, .log_fd = -1 });
-		if (r >= 0 && in_place && rename(tmp, raw_path) < 0)
-			r = log_error_errno(errno, "image: cannot rename %s to %s: %m", tmp, raw_path);
-		if (r < 0 && in_place)
+		if (r >= 0 && rename(tmp, path) < 0)
+			r = log_error_errno(errno, "image: cannot rename %s to %s: %m", tmp, path);
+		if (r < 0)
 			unlink(tmp);
 		return r;
 	}

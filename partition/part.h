@@ -107,6 +107,6 @@ int part_image_to_vhd(const char *path);
 int part_image_target_check(const char *sysfs, const char *path, uint64_t *size);
 /* Fills a 512-byte fixed VHD footer for a disk of size bytes (pure). */
 void part_vhd_footer(uint64_t size, uint32_t timestamp, const uint8_t uuid[16], uint8_t out[512]);
-/* Converts a raw image: VHD by appending the footer (then renamed to
- * out_path when it differs), qcow2 through qemu-img into out_path. */
-int part_image_convert(const char *raw_path, enum image_format f, const char *out_path);
+/* Converts a raw image in place: VHD by appending the footer, qcow2 through
+ * qemu-img into a file beside it that then replaces it. */
+int part_image_convert(const char *path, enum image_format f);

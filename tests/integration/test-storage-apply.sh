@@ -7,9 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
-BUILD=${BUILD:-build}
-drv=$PWD/$BUILD/tests/tools/part-apply
-[ -x "$drv" ] || { echo "SKIP: $drv not built (make tests)"; exit 77; }
+need_part_apply
 for t in sfdisk blkid mkfs.xfs mkfs.ext4 mkfs.vfat mkswap mcopy mdir qemu-img python3; do
 	command -v $t >/dev/null || { echo "SKIP: $t missing"; exit 77; }
 done
@@ -112,7 +110,7 @@ ls -d "$TMPDIR"/slipway-esp.* 2>/dev/null && fail "ESP staging directory left be
 # ---- 2. qcow2 ----
 rm -rf "$d/sysroot"; mkdir "$d/sysroot"
 "$drv" image "$d/image.ks" "$d/disk2.img" 2G "$d/sysroot" qcow2 >"$d/out2" 2>"$d/err2" || { cat "$d/err2"; fail "qcow2 install failed"; }
-info=$(qemu-img info --output=json "$d/disk2.img.qcow2")
+info=$(qemu-img info --output=json "$d/disk2.img")
 expect_contains "qcow2 format" '"format": "qcow2"' "$info"
 expect_contains "qcow2 virtual size" '"virtual-size": 2147483648' "$info"
 no_leftovers "$d/disk2.img" "$d/sysroot"

@@ -6,10 +6,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "event.h"
 #include "kickstart/ks.h"
 #include "partition/part.h"
+#include "run.h"
 #include "size.h"
 #include "strv.h"
 #include "teardown.h"
@@ -61,6 +63,22 @@ static int write_markers(const struct part_plan *p, const char *sysroot)
 	return 0;
 }
 
+/* SLIPWAY_TEST_PAUSE=POINT:FILE stops at POINT (before-teardown,
+ * before-convert) until FILE exists, so a test can change the state the
+ * next step meets (hold a mount, make the image immutable); it prints
+ * "paused at POINT" on stderr. */
+static void pause_at(const char *point)
+{
+	const char *spec = getenv("SLIPWAY_TEST_PAUSE");
+	size_t n = strlen(point);
+
+	if (!spec || !strneq(spec, point, n) || spec[n] != ':')
+		return;
+	fprintf(stderr, "paused at %s\n", point);
+	for (int i = 0; i < 2400 && access(spec + n + 1, F_OK) < 0; i++)
+		usleep(50 * 1000);
+}
+
 static int run(int argc, char **argv, struct teardown *td)
 {
 	bool image = streq(argv[1], "image");
@@ -92,7 +110,7 @@ static int run(int argc, char **argv, struct teardown *td)
 	if ((r = part_apply(p, sysroot, td, &(struct part_apply_opts){ .stage_esp = image })) < 0)
 		return r;
 	print_entries(p);
-	if ((r = write_markers(p, sysroot)) < 0 || (r = part_write_config(p, sysroot)) < 0)
+	if ((r = part_write_config(p, sysroot)) < 0 || (r = write_markers(p, sysroot)) < 0)
 		return r;
 	if (getenv("SLIPWAY_TEST_FAIL"))
 		return log_error_errno(EIO, "failing on purpose after apply (SLIPWAY_TEST_FAIL)");
@@ -107,18 +125,24 @@ static int run(int argc, char **argv, struct teardown *td)
 			return -errno;
 		fputs("not really an EFI binary\n", fp);
 		fclose(fp);
+		/* the staging directory removed behind slipway's back */
+		if (getenv("SLIPWAY_TEST_REMOVE_ESP_STAGE")) {
+			char *rm[] = { "rm", "-rf", "--", p->esp_stage, NULL };
+			(void)run_checked(rm, &(struct run_opts){ .quiet = true, .log_fd = -1 });
+		}
 		if ((r = part_esp_finalize(p)) < 0)
 			return r;
 	}
 	fflush(stdout);
+	pause_at("before-teardown");
 	if ((r = teardown_run(td)) < 0)
 		return r;
 	if (image && argc > 6) {
 		int f = image_format_from_string(argv[6]);
 		if (f < 0)
 			return log_error_errno(EINVAL, "unknown format %s", argv[6]);
-		_cleanup_free_ char *out = f == IMAGE_VHD ? xstrdup(argv[3]) : xasprintf("%s.%s", argv[3], argv[6]);
-		if ((r = part_image_convert(argv[3], (enum image_format)f, out)) < 0)
+		pause_at("before-convert");
+		if ((r = part_image_convert(argv[3], (enum image_format)f)) < 0)
 			return r;
 	}
 	return 0;
