@@ -3,6 +3,12 @@
 SLIPWAY_BIN=${SLIPWAY_BIN:-$PWD/build/slipway}
 _loops=() _mounts=() _tmps=()
 
+# need_part_apply: sets drv to the storage-only test driver (make tests)
+need_part_apply() {
+	drv=$PWD/${BUILD:-build}/tests/tools/part-apply
+	[ -x "$drv" ] || { echo "SKIP: $drv not built (make tests)"; exit 77; }
+}
+
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		echo "SKIP: needs root (loop devices)"

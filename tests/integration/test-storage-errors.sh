@@ -9,10 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
-BUILD=${BUILD:-build}
-drv=$PWD/$BUILD/tests/tools/part-apply
+need_part_apply
 S=$SLIPWAY_BIN
-[ -x "$drv" ] || { echo "SKIP: $drv not built (make tests)"; exit 77; }
 
 tmpdir d
 export TMPDIR=$d
