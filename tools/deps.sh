@@ -21,7 +21,7 @@ test=(
 	cryptsetup-bin cpio zstd xz-utils mdadm
 	grub-pc-bin grub-efi-amd64-bin grub-common xorriso
 	# make iso (tools/iso/mkiso.sh): udevd and the tools of the initramfs
-	udev efibootmgr
+	udev efibootmgr ca-certificates
 	tmux strace expect openssl
 	gnuplot-nox # make bench: the PNG chart
 	clang llvm libclang-rt-14-dev

@@ -6,8 +6,10 @@
 # iso9660/vfat/dm-crypt modules load, the tools run (mkfs.ext4/xfs/vfat, mkswap, mcopy,
 # a vfat image filled by mcopy and mounted), `slipway version`, no shared library
 # outside /tools/lib, DHCP on eth0 with udhcpc and the ISO's script (qemu's user
-# network), the repo on the ISO is readable; prints free -m and each boot's
-# time. Then (SeaBIOS) the unattended entry with no OEMDRV disk: `slipway boot` fails
+# network), the repo on the ISO is readable, an https:// kickstart is verified
+# against the ISO's CA bundle (a host https server whose CA is unknown is
+# refused for that reason; with its CA appended to the bundle the kickstart is
+# read); prints free -m and each boot's time. Then (SeaBIOS) the unattended entry with no OEMDRV disk: `slipway boot` fails
 # and init prints the agreed failure line and waits (inst.cmdline). ~95 s in all.
 # Builds the static libraries when they are not cached (tools/static/build-libs.sh).
 set -euo pipefail
@@ -32,12 +34,39 @@ expect_eq "make -s iso-path" "$iso" "$(make -s iso-path)"
 echo "ok   ISO built in $((SECONDS - t0)) s: $iso, $(du -m "$iso" | cut -f1) MiB"
 
 tmpdir work
-python3 - "$iso" "$work" <<'PY'
+# An https server on the host side of qemu's user network (the guest's
+# 10.0.2.2), its certificate signed by a CA of the test's own
+server=""
+trap '[ -z "$server" ] || kill "$server" 2>/dev/null; cleanup_all' EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=slipway test CA" \
+	-keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=10.0.2.2" -keyout "$work/srv.key" -out "$work/srv.csr" 2>/dev/null
+printf 'subjectAltName=IP:10.0.2.2\n' >"$work/san.ext"
+openssl x509 -req -in "$work/srv.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
+	-extfile "$work/san.ext" -out "$work/srv.pem" 2>/dev/null
+mkdir "$work/www"
+printf 'text\nnosuchcommand --x\n' >"$work/www/ks.cfg" # read when line 2 is the error
+python3 - "$work/www" "$work/srv.pem" "$work/srv.key" "$work/port" >"$work/server.log" 2>&1 <<'PY' &
+import functools, http.server, ssl, sys
+root, cert, key, portfile = sys.argv[1:]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+open(portfile, "w").write(str(httpd.server_address[1]))
+httpd.serve_forever()
+PY
+server=$!
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || fail "the https server did not start: $(cat "$work/server.log")"
+
+python3 - "$iso" "$work" "$(cat "$work/port")" <<'PY'
 import re, sys, time
 sys.path.insert(0, "tests/vm")
 import vm_boot
 
-iso, work = sys.argv[1], sys.argv[2]
+iso, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
 DOWN = "\x1b[B"
 # (command, regex its output must match)
 CHECKS = [
@@ -72,6 +101,17 @@ CHECKS = [
     ("mkdir -p /run/install/repo && mount -o ro /dev/disk/by-label/SLIPWAY /run/install/repo && "
      "ls /run/install/repo/repodata/repomd.xml && ls -1 /run/install/repo/images/pxeboot && "
      "ls /run/install/repo/*.rpm | wc -l && umount /run/install/repo", r"repomd\.xml\ninitrd\.img\nvmlinuz\n\d+"),
+    # https: the CA bundle is there and is what slipway's libcurl verifies with
+    ("grep -c 'BEGIN CERTIFICATE' /etc/ssl/certs/ca-certificates.crt", r"^[1-9]\d\d+$"),
+]
+KS_URL = f"https://10.0.2.2:{port}/ks.cfg"
+DRY = f"slipway install -k {KS_URL} --dry-run --image /tmp/x.img --size 4G 2>&1; echo rc=$?"
+with open(f"{work}/ca.pem") as f:
+    CA_LINES = " ".join(f"'{line}'" for line in f.read().splitlines() if line)
+CHECKS += [
+    (DRY, r"(?s)cannot read the kickstart: SSL certificate problem: unable to get local issuer certificate.*^rc=2$"),
+    (f"printf '%s\\n' {CA_LINES} >>/etc/ssl/certs/ca-certificates.crt && {DRY}",
+     re.escape(KS_URL) + r":2: nosuchcommand: unknown command(?s:.*)^rc=2$"),
 ]
 
 
@@ -97,7 +137,7 @@ for fw in ("bios", "uefi"):
             print(f"{fw}: grub's menu after {t_menu:.1f} s, the rescue shell after {t_shell:.1f} s", flush=True)
             for cmd, regex in CHECKS:
                 vm.check(cmd, regex, timeout=120)
-                print(f"ok   {fw}: {cmd}", flush=True)
+                print(f"ok   {fw}: {cmd if len(cmd) < 160 else cmd[:157] + '...'}", flush=True)
             print(f"{fw}: free -m:\n" + vm.check("free -m"), flush=True)
             print(f"{fw}: /run/udevd.log:\n" + vm.check("cat /run/udevd.log"), flush=True)
             vm.poweroff(120)

@@ -127,10 +127,14 @@ terminfo_files=$(for t in "${terminals[@]}"; do
 	[ -n "$f" ] || { echo "mkiso: no terminfo entry for $t (ncurses-base, ncurses-term)" >&2; exit 1; }
 	echo "$f"
 done) || exit 1
+# The CA certificates slipway's libcurl verifies https:// kickstarts and
+# repos with (the static build's default bundle path; Debian's ca-certificates)
+cabundle=/etc/ssl/certs/ca-certificates.crt
+[ -s "$cabundle" ] || { echo "mkiso: no $cabundle (ca-certificates)" >&2; exit 1; }
 hash=$( {
 	echo "$kver ${tools[*]} ${modules[*]} ${compress[*]}"
 	sha256sum "${BASH_SOURCE[0]}" "$top/tests/vm/vm-bare-root" "$kernel" "$(command -v busybox)" \
-		/etc/mke2fs.conf $tool_files $terminfo_files "${kos[@]}" "$rules"/*.rules
+		/etc/mke2fs.conf $tool_files $terminfo_files "${kos[@]}" "$rules"/*.rules "$cabundle"
 } | sha256sum | cut -c1-16)
 base=$cache/iso-$hash
 
@@ -152,6 +156,8 @@ if [ ! -f "$base/base.cpio.zst" ]; then
 		--file /etc/mke2fs.conf
 	mkdir -p "$root"/{dev,proc,sys,run,tmp,root,mnt,sbin,usr/sbin,var/tmp,etc/udev,lib/udev/rules.d}
 	chmod 1777 "$root/tmp" "$root/var/tmp"
+	mkdir -p "$root/etc/ssl/certs"
+	cp -L "$cabundle" "$root/etc/ssl/certs/"
 	for f in $terminfo_files; do
 		t=$root/usr/share/terminfo/$(basename "$(dirname "$f")")
 		mkdir -p "$t"
