@@ -50,6 +50,14 @@ $(BUILD)/%.o: %.c
 	@[ "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+# The objects that say the version are rebuilt when it changes (a new commit,
+# a dirty tree): the stamp is rewritten only when its text differs.
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+$(BUILD)/installer/main.o $(BUILD)/payload/fetch.o $(BUILD)/system/sbom.o: $(BUILD)/version.stamp
+FORCE:
+
 $(BUILD)/libslipway.a: $(LIB_OBJS)
 	@[ "$(Q)" ] && echo "  AR      $@" || true
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -167,7 +175,7 @@ iso-path:
 .PHONY: iso iso-path
 
 PHONY_DEMO = demo
-.PHONY: $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path bench format clean
+.PHONY: FORCE $(PHONY_DEMO) all tests check check-unit check-full deps fixtures fixture-path bench format clean
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
