@@ -92,6 +92,18 @@ static int copy_from(const char *mnt, void *data)
 	return 0;
 }
 
+/* Searching several candidates, one that cannot be mounted or read does not
+ * end the search: the result so far (-ENOENT: nothing found yet) and
+ * candidate i's, k, give the new result; the first real error is kept. */
+static int next_candidate(int r, int k, const char *what, const struct inst_source *s, size_t i)
+{
+	if (k == 0 || k == -ENOENT)
+		return k == 0 ? 0 : r;
+	if (i + 1 < s->n_devs)
+		log_warning("%s: %s cannot be searched; trying %s", what, s->devs[i].path, s->devs[i + 1].path);
+	return r == -ENOENT ? k : r;
+}
+
 int inst_ks_fetch_device(const struct inst_ks_loc *l, const char *dest)
 {
 	_cleanup_free_ char *what = NULL, *loc = inst_ks_loc_to_string(l);
@@ -115,10 +127,10 @@ int inst_ks_fetch_device(const struct inst_ks_loc *l, const char *dest)
 		goto out;
 	}
 	r = -ENOENT;
-	for (size_t i = 0; i < s.n_devs && r == -ENOENT; i++) {
+	for (size_t i = 0; i < s.n_devs && r != 0; i++) {
 		struct copy_args a = { .path = l->path, .dest = dest, .what = what, .dev = s.devs[i].path,
 				       .quiet = s.n_devs > 1 };
-		r = with_mounted(&s.devs[i], false, copy_from, &a);
+		r = next_candidate(r, with_mounted(&s.devs[i], false, copy_from, &a), what, &s, i);
 	}
 	if (r == -ENOENT && s.n_devs > 1)
 		log_error("%s: no optical device holds %s", what, l->path);
@@ -135,10 +147,10 @@ int inst_ks_find_oemdrv(const char *dest, char **ret_dev)
 	if ((r = find_devices("LABEL=" OEMDRV_LABEL, &s)) < 0)
 		return r;
 	r = -ENOENT;
-	for (size_t i = 0; i < s.n_devs && r == -ENOENT; i++) {
+	for (size_t i = 0; i < s.n_devs && r != 0; i++) {
 		struct copy_args a = { .path = "/ks.cfg", .dest = dest, .what = "OEMDRV", .dev = s.devs[i].path,
 				       .quiet = true };
-		r = with_mounted(&s.devs[i], false, copy_from, &a);
+		r = next_candidate(r, with_mounted(&s.devs[i], false, copy_from, &a), "OEMDRV", &s, i);
 		if (r == 0 && ret_dev)
 			*ret_dev = xstrdup(s.devs[i].path);
 	}

@@ -85,6 +85,23 @@ cmdline "inst.cmdline console=ttyS0"
 out=$(boot --dry-run 2>&1) || fail "boot --dry-run with OEMDRV failed: $out"
 expect_contains "OEMDRV found" "kickstart: ks.cfg from the OEMDRV volume $oem" "$out"
 expect_contains "OEMDRV plan" "new gpt table" "$out"
+# two OEMDRV volumes, the first in slipway's order (by name) one the host
+# cannot mount (vfat: the host kernel has none): a warning, and the search
+# goes on to the second
+losetup -d "$oem"
+oem=
+truncate -s 64M "$d/oa.img" "$d/ob.img"
+new_loop oa "$d/oa.img"
+new_loop ob "$d/ob.img"
+first=$(printf '%s\n' "$oa" "$ob" | LC_ALL=C sort | head -1)
+[ "$first" = "$oa" ] && second=$ob || second=$oa
+mkfs.vfat -n OEMDRV "$first" >/dev/null
+mkdir "$d/oemfs2" && cp "$d/url.ks" "$d/oemfs2/ks.cfg"
+mkfs.ext4 -q -L OEMDRV -d "$d/oemfs2" "$second"
+out=$(boot --dry-run 2>&1) || fail "boot --dry-run with an unmountable OEMDRV first failed: $out"
+expect_contains "the unmountable OEMDRV" "warning: OEMDRV: $first cannot be searched; trying $second" "$out"
+expect_contains "the second OEMDRV found" "kickstart: ks.cfg from the OEMDRV volume $second" "$out"
+losetup -d "$oa" "$ob"
 # a kickstart whose source is a URL brings the network up (no ip=, no inst.repo=)
 sed "s|^url .*|url --url=http://127.0.0.1:9/os/|" "$d/url.ks" >"$d/net.ks"
 oemdrv "$d/net.ks"
