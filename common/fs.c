@@ -50,6 +50,14 @@ int file_write(const char *path, const char *data, size_t len, mode_t mode)
 	return close(TAKE_FD(fd)) < 0 ? -errno : 0;
 }
 
+int tmpdir_new(const char *name, char **ret)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	*ret = xasprintf("%s/%s.XXXXXX", isempty(tmp) ? "/var/tmp" : tmp, name);
+	return mkdtemp(*ret) ? 0 : -errno;
+}
+
 static int umount_detach(void *data)
 {
 	if (umount2(data, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)

@@ -14,6 +14,10 @@ int fd_write_all(int fd, const void *buf, size_t n);
 /* Creates or truncates path with exactly mode and writes len bytes of data.
  * Returns 0 or -errno. */
 int file_write(const char *path, const char *data, size_t len, mode_t mode);
+/* Makes a private directory $TMPDIR/NAME.XXXXXX (/var/tmp without TMPDIR).
+ * Returns 0 or -errno; *ret is its path, on failure the template (for the
+ * message). */
+int tmpdir_new(const char *name, char **ret);
 /* Binds /dev /proc /sys /run recursively into root (as slave mounts, so
  * nothing propagates back), each pushed on td as "umount ROOT/DIR".
  * *n_bound counts the binds made, also on failure. */

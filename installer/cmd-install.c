@@ -7,6 +7,7 @@
 #include "inst-repo.h"
 #include "ks-media.h"
 #include "event.h"
+#include "fs.h"
 #include "finish.h"
 #include "interrupt.h"
 #include "kickstart/ks.h"
@@ -205,11 +206,10 @@ static int locate_ks(struct install_opts *o)
 	if ((r = inst_ks_loc_parse(o->ks_path, &l, &err)) < 0)
 		return log_error("install: -k %s: %s", o->ks_path, err), EXIT_USAGE;
 	if (l.kind == INST_KS_HD || l.kind == INST_KS_CDROM) {
-		const char *tmpdir = getenv("TMPDIR");
-		_cleanup_free_ char *tmpl = xasprintf("%s/slipway-ks.XXXXXX", isempty(tmpdir) ? "/var/tmp" : tmpdir);
-		if (!mkdtemp(tmpl)) {
+		_cleanup_free_ char *tmpl = NULL;
+		if ((r = tmpdir_new("slipway-ks", &tmpl)) < 0) {
 			inst_ks_loc_done(&l);
-			return log_error_errno(errno, "install: %s: %m", tmpl), EXIT_FAILED;
+			return log_error_errno(r, "install: %s: %m", tmpl), EXIT_FAILED;
 		}
 		o->ks_copy_dir = xstrdup(tmpl);
 		_cleanup_free_ char *copy = xasprintf("%s/ks.cfg", tmpl);

@@ -259,15 +259,12 @@ void inst_scripts_print(const struct ks *ks, bool pre_ran, struct strbuf *out)
 
 int inst_scripts_workdir_new(char **ret)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/slipway-scripts-XXXXXX", isempty(tmp) ? "/tmp" : tmp);
+	_cleanup_free_ char *dir = NULL;
+	int r = tmpdir_new("slipway-scripts", &dir);
 
-	if (!mkdtemp(dir)) {
-		int r = log_error_errno(errno, "cannot create %s: %m", dir);
-		free(dir);
-		return r;
-	}
-	*ret = dir;
+	if (r < 0)
+		return log_error_errno(r, "cannot create %s: %m", dir);
+	*ret = TAKE_PTR(dir);
 	return 0;
 }
 

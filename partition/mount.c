@@ -100,12 +100,11 @@ static int rm_rf_step(void *data)
  * contents go into the FAT filesystem at the end (part_esp_finalize). */
 int part_stage_esp(const char *target, struct teardown *td, char **ret_stage)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	_cleanup_free_ char *tmpl = xasprintf("%s/slipway-esp.XXXXXX", isempty(tmpdir) ? "/var/tmp" : tmpdir);
+	_cleanup_free_ char *tmpl = NULL;
 	int r;
 
-	if (!mkdtemp(tmpl))
-		return log_error_errno(errno, "storage: cannot create a staging directory for the ESP: %m");
+	if ((r = tmpdir_new("slipway-esp", &tmpl)) < 0)
+		return log_error_errno(r, "storage: cannot create a staging directory for the ESP: %m");
 	_cleanup_free_ char *what = xasprintf("remove %s", tmpl);
 	teardown_push(td, what, rm_rf_step, xstrdup(tmpl), free);
 	if ((r = part_mount_at(tmpl, target, NULL, "bind", td)) < 0)
