@@ -9,7 +9,14 @@ struct text_sink {
 	bool tty;
 	bool bar_shown;   /* a bar is on the current line and must be cleared */
 	int last_percent; /* plain mode: print progress every 10% only */
+	int drawn_percent; /* terminal: the bar on the line, and when it was drawn */
+	double drawn_t;
 };
+
+/* A terminal's bar is redrawn when its percentage changes and otherwise at
+ * most five times a second: a serial console at 115200 baud takes ~11 KB/s,
+ * and one redraw per package or file would slow the install down to it. */
+#define BAR_INTERVAL 0.2
 
 static void text_clear_bar(struct text_sink *t)
 {
@@ -24,6 +31,10 @@ static void text_progress(struct text_sink *t, const struct event *e)
 	int pct = e->total ? (int)(e->done * 100 / e->total) : -1;
 
 	if (t->tty) {
+		if (t->bar_shown && pct == t->drawn_percent && e->t - t->drawn_t < BAR_INTERVAL)
+			return;
+		t->drawn_percent = pct;
+		t->drawn_t = e->t;
 		char bar[31];
 		int fill = pct < 0 ? 0 : pct * 30 / 100;
 		memset(bar, '#', (size_t)fill);
@@ -81,7 +92,7 @@ static void text_close(struct event_sink *s)
 	free(t);
 }
 
-struct event_sink *ui_sink_text_new(FILE *f, enum log_level max_level)
+struct event_sink *ui_sink_text_new_mode(FILE *f, enum log_level max_level, bool tty)
 {
 	struct text_sink *t = xnew0(struct text_sink, 1);
 
@@ -89,9 +100,14 @@ struct event_sink *ui_sink_text_new(FILE *f, enum log_level max_level)
 	t->base.close = text_close;
 	t->base.max_level = max_level;
 	t->f = f;
-	t->tty = isatty(fileno(f));
+	t->tty = tty;
 	t->last_percent = -1;
 	return &t->base;
+}
+
+struct event_sink *ui_sink_text_new(FILE *f, enum log_level max_level)
+{
+	return ui_sink_text_new_mode(f, max_level, isatty(fileno(f)));
 }
 
 struct json_sink {

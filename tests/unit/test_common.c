@@ -9,6 +9,7 @@
 #include "size.h"
 #include "strbuf.h"
 #include "strv.h"
+#include "ui/progress.h"
 
 static void test_size_parse_ok(void **state)
 {
@@ -168,6 +169,59 @@ static void test_events_and_redaction(void **state)
 	strbuf_release(&c.text);
 }
 
+static size_t count(const char *s, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* On a terminal the bar is redrawn when its percentage changes and at most
+ * five times a second otherwise; a log line in between clears it and the
+ * next event draws it again. Without a terminal: a line every 10%. */
+static void test_progress_bar_rate(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct event_sink *s = ui_sink_text_new_mode(f, LVL_INFO, true);
+	struct event e = { .kind = EV_PROGRESS, .stage = "payload", .total = 100000, .unit = "items" };
+
+	/* 2000 events over 2 s (1 ms apart), 0.0%..1.9%: percent 0 and 1 */
+	for (unsigned i = 0; i < 2000; i++) {
+		e.done = i, e.t = i / 1000.0, e.msg = "installing a package";
+		s->emit(s, &e);
+	}
+	fflush(f);
+	size_t draws = count(buf, "\r\033[K");
+	/* 1 s per percent: every 0.2 s plus the change to 1% */
+	assert_in_range(draws, 10, 12);
+	struct event log = { .kind = EV_LOG, .level = LVL_INFO, .stage = "payload", .msg = "a line", .t = 2.0 };
+	s->emit(s, &log);
+	e.done = 2000, e.t = 2.0005;
+	s->emit(s, &e);
+	fflush(f);
+	assert_non_null(strstr(buf, "a line\n\r\033[Kpayload    [----"));
+	s->close(s);
+	fclose(f);
+	free(buf);
+
+	buf = NULL, len = 0;
+	f = open_memstream(&buf, &len);
+	s = ui_sink_text_new_mode(f, LVL_INFO, false);
+	for (unsigned i = 0; i <= 100000; i += 100) {
+		e.done = i, e.t = i / 1000.0;
+		s->emit(s, &e);
+	}
+	fflush(f);
+	assert_int_equal(count(buf, "\n"), 10); /* 10%, 20%, …, 100% */
+	assert_null(strchr(buf, '\r'));
+	s->close(s);
+	fclose(f);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_events_and_redaction),
+		cmocka_unit_test(test_progress_bar_rate),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
