@@ -15,7 +15,7 @@ build/slipway install -k "$out/demo.ks" --image "$out/demo.img" --size 4G --log 
 code=/usr/share/OVMF/OVMF_CODE_4M.fd
 cat <<MSG
 
-demo: done. Boot the image (root password: slipway) with SeaBIOS:
+demo: done. Boot the image (root password: changeme) with SeaBIOS:
   qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -drive file=$out/demo.img,format=raw,if=virtio -snapshot
 or with UEFI:
   cp /usr/share/OVMF/OVMF_VARS_4M.fd $out/vars.fd

@@ -19,7 +19,7 @@ echo "install: $((SECONDS - t0)) s"
 scenario_checks "$work/out"
 for fw in bios uefi; do
 	t0=$SECONDS
-	tests/vm/vm-boot --disk "$work/disk.img" --firmware "$fw" --password slipway --qemu-arg=-snapshot \
+	tests/vm/vm-boot --disk "$work/disk.img" --firmware "$fw" --password changeme --qemu-arg=-snapshot \
 		--log "$work/serial-$fw.log" \
 		--run 'cat /etc/hostname' --expect '^slipway-demo$' \
 		--run 'id demo' --expect '\(wheel\)' \
