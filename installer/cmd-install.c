@@ -234,8 +234,10 @@ static void print_plan(const struct plan *plan, bool verbose, bool json)
 	event_stage_begin("plan", "the plan");
 	if (json) {
 		inst_plan_log(strbuf_str(&text), LVL_INFO, "");
-	} else
+	} else {
 		fputs(strbuf_str(&text), stdout);
+		fflush(stdout); /* before the stages' lines on stderr, also into a file */
+	}
 	event_stage_end("plan", 0);
 	strbuf_release(&text);
 }
