@@ -77,6 +77,35 @@ stop_servers() {
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	pids=()
 }
+# https_server WORK ROOT IP: a CA of the test's own (WORK/ca.pem), a
+# certificate it signs for IP, and an https server on 127.0.0.1 serving ROOT
+# (qemu's user network reaches it as 10.0.2.2); its port in WORK/port, its
+# pid in pids (stop_servers). Needs openssl.
+https_server() {
+	local w=$1 root=$2 ip=$3 _
+	command -v openssl >/dev/null || fail "openssl is not installed (make deps)"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=slipway test CA" \
+		-keyout "$w/ca.key" -out "$w/ca.pem" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=$ip" -keyout "$w/srv.key" -out "$w/srv.csr" 2>/dev/null
+	printf 'subjectAltName=IP:%s\n' "$ip" >"$w/san.ext"
+	openssl x509 -req -in "$w/srv.csr" -CA "$w/ca.pem" -CAkey "$w/ca.key" -CAcreateserial -days 2 \
+		-extfile "$w/san.ext" -out "$w/srv.pem" 2>/dev/null
+	rm -f "$w/port"
+	python3 - "$root" "$w/srv.pem" "$w/srv.key" "$w/port" >"$w/server.log" 2>&1 <<'PY' &
+import functools, http.server, ssl, sys
+root, cert, key, portfile = sys.argv[1:]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+open(portfile, "w").write(str(httpd.server_address[1]))
+httpd.serve_forever()
+PY
+	pids+=($!)
+	for _ in $(seq 100); do [ -s "$w/port" ] && return 0; sleep 0.1; done
+	fail "the https server did not start: $(cat "$w/server.log")"
+}
 # synth_repos VAR: the synthetic repos' directory (built here when the cache
 # is cold: a skip would hide the test on a fresh CI machine)
 synth_repos() {

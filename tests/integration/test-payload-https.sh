@@ -8,35 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 need_root
-command -v openssl >/dev/null || fail "openssl is not installed (make deps)"
 S=$(tests/fixtures/synth/build.sh) # cached; built here when cold
 tmpdir d
 export SLIPWAY_CACHE=$d/cache
-server=""
-trap '[ -z "$server" ] || kill "$server" 2>/dev/null; cleanup_all' EXIT
+trap 'stop_servers; cleanup_all' EXIT
 cp -a "$S/chain" "$d/www"
-
-# a CA, and a server certificate it signs for 127.0.0.1
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=slipway test CA" \
-	-keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$d/srv.key" -out "$d/srv.csr" 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' >"$d/san.ext"
-openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
-	-extfile "$d/san.ext" -out "$d/srv.pem" 2>/dev/null
-python3 - "$d/www" "$d/srv.pem" "$d/srv.key" "$d/port" >"$d/server.log" 2>&1 <<'PY' &
-import functools, http.server, ssl, sys
-root, cert, key, portfile = sys.argv[1:]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(cert, key)
-httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-open(portfile, "w").write(str(httpd.server_address[1]))
-httpd.serve_forever()
-PY
-server=$!
-for _ in $(seq 100); do [ -s "$d/port" ] && break; sleep 0.1; done
-[ -s "$d/port" ] || fail "the https server did not start: $(cat "$d/server.log")"
+https_server "$d" "$d/www" 127.0.0.1
 base=https://127.0.0.1:$(cat "$d/port")
 chain_set=$CHAIN_SET
 status() { set +e; out=$("$@" 2>&1); rc=$?; set -e; }

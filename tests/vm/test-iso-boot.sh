@@ -36,30 +36,10 @@ echo "ok   ISO built in $((SECONDS - t0)) s: $iso, $(du -m "$iso" | cut -f1) MiB
 tmpdir work
 # An https server on the host side of qemu's user network (the guest's
 # 10.0.2.2), its certificate signed by a CA of the test's own
-server=""
-trap '[ -z "$server" ] || kill "$server" 2>/dev/null; cleanup_all' EXIT
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=slipway test CA" \
-	-keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=10.0.2.2" -keyout "$work/srv.key" -out "$work/srv.csr" 2>/dev/null
-printf 'subjectAltName=IP:10.0.2.2\n' >"$work/san.ext"
-openssl x509 -req -in "$work/srv.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 2 \
-	-extfile "$work/san.ext" -out "$work/srv.pem" 2>/dev/null
+trap 'stop_servers; cleanup_all' EXIT
 mkdir "$work/www"
 printf 'text\nnosuchcommand --x\n' >"$work/www/ks.cfg" # read when line 2 is the error
-python3 - "$work/www" "$work/srv.pem" "$work/srv.key" "$work/port" >"$work/server.log" 2>&1 <<'PY' &
-import functools, http.server, ssl, sys
-root, cert, key, portfile = sys.argv[1:]
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
-httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(cert, key)
-httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
-open(portfile, "w").write(str(httpd.server_address[1]))
-httpd.serve_forever()
-PY
-server=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || fail "the https server did not start: $(cat "$work/server.log")"
+https_server "$work" "$work/www" 10.0.2.2
 
 python3 - "$iso" "$work" "$(cat "$work/port")" <<'PY'
 import re, sys, time
