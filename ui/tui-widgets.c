@@ -24,6 +24,7 @@ int tui_screen_open(struct tui_screen *s)
 		return -ENOTTY;
 	if (isempty(term) || !tui_term_known(term, STDOUT_FILENO))
 		return -EINVAL;
+	(void)tui_term_fix_size(STDIN_FILENO, STDOUT_FILENO, 1000);
 	in = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 	out = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (in < 0 || out < 0)

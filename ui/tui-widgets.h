@@ -24,6 +24,13 @@ struct tui_screen {
 int tui_screen_open(struct tui_screen *s);
 /* Whether terminfo has an entry for term (tui-term.c). */
 bool tui_term_known(const char *term, int fd);
+/* A terminal whose size the kernel does not know (a serial console: 0x0)
+ * is asked for it (tui-size.c): the answer is set with TIOCSWINSZ for
+ * ncurses and the programs run later. 1 when it answered within
+ * timeout_ms, 0 when it did not or the size was known, -errno. */
+int tui_term_fix_size(int in, int out, unsigned timeout_ms);
+/* Finds a cursor position report (ESC [ ROW ; COL R) in buf (pure). */
+bool tui_parse_cpr(const char *buf, size_t n, unsigned *rows, unsigned *cols);
 void tui_screen_close(struct tui_screen *s);
 /* Leaves and re-enters curses mode around something that uses the terminal
  * itself (the shell in the new system): fds 1 and 2 are the terminal again. */

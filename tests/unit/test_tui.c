@@ -11,6 +11,7 @@
 #include "kickstart/ks.h"
 #include "strv.h"
 #include "ui/tui-answers.h"
+#include "ui/tui-widgets.h"
 
 /* The answers' kickstart must load and validate without a diagnostic. */
 static struct ks *answers_ks(const struct tui_answers *a, struct strbuf *text)
@@ -183,6 +184,25 @@ static void test_checks(void **state)
 	assert_string_equal(tui_passphrase_strength("Correct-Horse-7"), "strong");
 }
 
+/* A cursor position report, also after other input, and what is not one. */
+static void test_parse_cpr(void **state)
+{
+	unsigned r = 0, c = 0;
+
+	assert_true(tui_parse_cpr("\033[40;120R", 9, &r, &c));
+	assert_int_equal(r, 40);
+	assert_int_equal(c, 120);
+	assert_true(tui_parse_cpr("x\033[A\033[24;80R", 14, &r, &c));
+	assert_int_equal(r, 24);
+	assert_int_equal(c, 80);
+	assert_false(tui_parse_cpr("\033[40;120", 8, &r, &c)); /* not complete yet */
+	assert_false(tui_parse_cpr("\033[;120R", 8, &r, &c));
+	assert_false(tui_parse_cpr("\033[0;120R", 9, &r, &c));
+	assert_false(tui_parse_cpr("\033[40R", 6, &r, &c));
+	assert_false(tui_parse_cpr("\033[123456;1R", 12, &r, &c));
+	assert_false(tui_parse_cpr("", 0, &r, &c));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_auto_encrypted_disks),
 		cmocka_unit_test(test_custom_network_user),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_parse_cpr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

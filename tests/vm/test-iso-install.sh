@@ -58,14 +58,19 @@ expect_contains "the log on OEMDRV" "ks.cfg:3: nosuchcommand: unknown command" "
 printf '%s\n' "$log" | cat - "$work/serial-bad.log" | grep -qF "$pw" && fail "the root password reached the console or the log"
 
 # no kickstart: the serial console entry starts the TUI there (TERM=vt220), its
-# source the ISO's repo, read (comps) before the hub shows
+# source the ISO's repo, read (comps) before the hub shows; the serial console's
+# size (unknown to the kernel) is asked and answered as a 120x40 terminal would
 t1=$SECONDS
 tests/vm/iso-boot "$ISO" --disk "$work/data.img" --entry "Install on the serial console" \
+	--term-size 40x120 \
+	--expect 'tui: the terminal is 120 columns by 40 rows \(it said so when asked\)' \
 	--expect 'Installation summary' \
 	--expect 'Installation source *file:///run/install/isodir' \
 	--expect 'Software selection *core' \
 	--expect 'Begin installation' \
 	--timeout 600 --log "$work/serial-tui.log" || fail "the TUI did not start from the ISO"
+# ncurses took 40 rows: its first scroll region (vt220's csr) is rows 1 to 40
+grep -qF $'\e[1;40r' "$work/serial-tui.log" || fail "the TUI did not use the 40 rows the terminal reported"
 echo "the TUI from the ISO: $((SECONDS - t1)) s"
 
 # the disk the installer booted from (the hybrid ISO written to a disk, a copy) is
