@@ -1,7 +1,7 @@
 #!/bin/bash
 # Storage error paths reached through a state the test makes for real on the
 # host: a read-only or nodev /dev in a private mount namespace, a root
-# filesystem that is read-only, full or holds a directory where fstab goes, a
+# filesystem that is read-only or holds a directory where fstab goes, a
 # file size limit (RLIMIT_FSIZE), an address space limit (RLIMIT_AS) that
 # argon2 cannot fit in, an immutable image or directory (chattr +i), a
 # process holding the new root busy at teardown, a TMPDIR that does not
