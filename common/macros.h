@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,9 @@ char *xasprintf(const char *fmt, ...) _printf_(1, 2);
 
 bool startswith(const char *s, const char *prefix);
 bool endswith(const char *s, const char *suffix);
+/* The monotonic clock (CLOCK_MONOTONIC) in seconds and in milliseconds. */
+double now_sec(void);
+uint64_t now_msec(void);
 /* Overwrites a secret in memory in a way the compiler cannot elide. */
 void explicit_wipe(void *p, size_t n);
 /* Wipes then frees a NUL-terminated secret. */

@@ -139,13 +139,6 @@ void part_loop_free(void *data)
 	free(l);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* The kernel's uevents (what udevd listens to). Opened before sysfs is
  * looked at, so an "add" that comes after the look is never missed. */
 static int uevent_socket(void)
@@ -167,7 +160,7 @@ static int uevent_socket(void)
  * drains what arrived; false once the deadline has passed. */
 static bool wait_uevent(int fd, uint64_t deadline)
 {
-	uint64_t now = now_ms();
+	uint64_t now = now_msec();
 	char buf[8192];
 
 	if (now >= deadline)
@@ -190,7 +183,7 @@ static bool wait_uevent(int fd, uint64_t deadline)
 int part_wait_partitions(const char *disk_dev, const unsigned *partnos, size_t n, unsigned timeout_ms)
 {
 	const char *disk = strrchr(disk_dev, '/') ? strrchr(disk_dev, '/') + 1 : disk_dev;
-	uint64_t deadline = now_ms() + timeout_ms;
+	uint64_t deadline = now_msec() + timeout_ms;
 	_cleanup_close_ int ue = uevent_socket();
 
 	if (ue < 0)

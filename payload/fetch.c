@@ -23,14 +23,6 @@ struct xfer_state {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void curl_init_once(void)
 {
 	static bool done;
@@ -262,7 +254,7 @@ static uint64_t xfer_completed(CURLM *multi, struct payload_xfer *x, CURLcode cc
 			/* 0.5 s, 1 s, 2 s … capped at 8 s */
 			double backoff =
 			    0.5 * (double)(1u << (s->attempts - 1 < 4 ? s->attempts - 1 : 4));
-			s->not_before = now_mono() + (backoff > 8 ? 8 : backoff);
+			s->not_before = now_sec() + (backoff > 8 ? 8 : backoff);
 			return 0;
 		}
 		s->done = true;
@@ -282,7 +274,7 @@ static bool xfer_already_there(struct payload_xfer *x)
 static void report_progress(struct payload_xfer *x, size_t n, uint64_t done_bytes, uint64_t total,
 			    double *last, bool force)
 {
-	double now = now_mono();
+	double now = now_sec();
 	uint64_t inflight = 0;
 
 	if (!force && now - *last < 0.25)
@@ -307,7 +299,7 @@ static int fetch_loop(CURLM *multi, struct payload_xfer *x, size_t n,
 	for (;;) {
 		unsigned active = 0;
 		bool pending = false;
-		double now = now_mono(), wait_until = now + 1;
+		double now = now_sec(), wait_until = now + 1;
 		for (size_t i = 0; i < n; i++) {
 			struct xfer_state *s = x[i].priv;
 			active += s->active;
@@ -339,7 +331,7 @@ static int fetch_loop(CURLM *multi, struct payload_xfer *x, size_t n,
 			}
 		if (o->progress)
 			report_progress(x, n, done_bytes, total, &last, false);
-		int ms = (int)((wait_until - now_mono()) * 1000);
+		int ms = (int)((wait_until - now_sec()) * 1000);
 		curl_multi_poll(multi, NULL, 0, ms < 10 ? 10 : ms > 1000 ? 1000 : ms, NULL);
 	}
 	if (o->progress)

@@ -44,14 +44,6 @@ static const char *scriptlet_name(rpmTagVal tag)
 	}
 }
 
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void on_script_error(struct notify *n, const void *h, rpm_loff_t tag, rpm_loff_t rc)
 {
 	_cleanup_free_ char *nevra = h ? headerGetAsString((Header)h, RPMTAG_NEVRA) : NULL;
@@ -110,8 +102,8 @@ static void *notify_cb(const void *h, const rpmCallbackType what, const rpm_loff
 		break;
 	case RPMCALLBACK_INST_PROGRESS:
 		n->cur_bytes = amount;
-		if (now_mono() - n->last > 0.25 || amount == total) {
-			n->last = now_mono();
+		if (now_sec() - n->last > 0.25 || amount == total) {
+			n->last = now_sec();
 			event_progress(n->done_bytes + amount, n->total_bytes, "bytes",
 				       "installing");
 		}

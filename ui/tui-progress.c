@@ -104,14 +104,6 @@ static void add_log(struct tui *t, const char *prefix, const char *msg)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct tui_sink {
 	struct event_sink base;
 	struct tui *t;
@@ -158,7 +150,7 @@ static void tui_emit(struct event_sink *sink, const struct event *e)
 		set_str(&t->unit, e->unit);
 		set_str(&t->current, e->msg);
 		/* rpm reports every few KiB: redraw at most 10 times a second */
-		if (now() - ts->last_draw < 0.1 && e->done != e->total)
+		if (now_sec() - ts->last_draw < 0.1 && e->done != e->total)
 			return;
 		break;
 	case EV_LOG:
@@ -171,7 +163,7 @@ static void tui_emit(struct event_sink *sink, const struct event *e)
 	default:
 		return;
 	}
-	ts->last_draw = now();
+	ts->last_draw = now_sec();
 	draw_progress(t);
 }
 

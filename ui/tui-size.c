@@ -41,13 +41,6 @@ bool tui_parse_cpr(const char *buf, size_t n, unsigned *rows, unsigned *cols)
 	return false;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int tui_term_fix_size(int in, int out, unsigned timeout_ms)
 {
 	struct winsize ws = {};
@@ -69,9 +62,9 @@ int tui_term_fix_size(int in, int out, unsigned timeout_ms)
 	/* save the cursor, no scroll region, far corner, report, restore */
 	static const char ask[] = "\0337\033[r\033[999;999H\033[6n\0338";
 	if (write(out, ask, sizeof(ask) - 1) == (ssize_t)sizeof(ask) - 1) {
-		uint64_t deadline = now_ms() + timeout_ms;
+		uint64_t deadline = now_msec() + timeout_ms;
 		while (!got && n < sizeof(buf)) {
-			uint64_t now = now_ms();
+			uint64_t now = now_msec();
 			struct pollfd p = { .fd = in, .events = POLLIN };
 			if (now >= deadline || poll(&p, 1, (int)(deadline - now)) <= 0)
 				break;
