@@ -41,18 +41,12 @@ static bool spec_matches(const char *spec, const char *real, const char *path, c
 
 /* The filesystem on the whole disk. A disk with a partition table was not
  * probed for one (the probe stops at the table), but a hybrid ISO has both:
- * it is probed here into *tmp, which fs_clear() releases. */
+ * it is probed here into *tmp, which part_probe_fs_clear() releases. */
 static const struct part_probe_fs *disk_fs(const struct part_probe_disk *d, struct part_probe_fs *tmp)
 {
 	if (!d->fs.fstype && d->pttype)
 		part_probe_superblock(d->path, tmp);
 	return tmp->fstype ? tmp : &d->fs;
-}
-
-static void fs_clear(struct part_probe_fs *fs)
-{
-	free(fs->fstype), free(fs->label), free(fs->uuid);
-	*fs = (struct part_probe_fs){};
 }
 
 void inst_source_match(const struct part_probe *probe, const char *spec, struct inst_source *s)
@@ -69,7 +63,7 @@ void inst_source_match(const struct part_probe *probe, const char *spec, struct 
 		bool hit = spec_matches(spec, real, d->path, fs, NULL);
 		if (hit)
 			add_dev(s, d->path, d->name, fs);
-		fs_clear(&whole);
+		part_probe_fs_clear(&whole);
 		if (hit)
 			continue;
 		for (size_t j = 0; j < d->n_parts; j++)
@@ -109,7 +103,7 @@ void inst_source_match_optical(const struct part_probe *probe, struct inst_sourc
 		const struct part_probe_fs *fs = disk_fs(d, &whole);
 		if (is_optical_fs(fs->fstype))
 			add_dev(s, d->path, d->name, fs);
-		fs_clear(&whole);
+		part_probe_fs_clear(&whole);
 	}
 }
 

@@ -5,13 +5,14 @@
 #include "size.h"
 #include "strv.h"
 
-static void fs_free(struct part_probe_fs *fs)
+void part_probe_fs_clear(struct part_probe_fs *fs)
 {
 	free(fs->fstype);
 	free(fs->label);
 	free(fs->uuid);
 	free(fs->mountpoint);
 	strv_free(fs->holders);
+	*fs = (struct part_probe_fs){};
 }
 
 void part_probe_free(struct part_probe *p)
@@ -23,12 +24,12 @@ void part_probe_free(struct part_probe *p)
 		for (size_t j = 0; j < d->n_parts; j++) {
 			struct part_probe_part *q = &d->parts[j];
 			free(q->name), free(q->path), free(q->type), free(q->partlabel), free(q->partuuid);
-			fs_free(&q->fs);
+			part_probe_fs_clear(&q->fs);
 		}
 		free(d->parts);
 		free(d->name), free(d->path), free(d->model), free(d->serial), free(d->transport);
 		free(d->backing_file), free(d->pttype), free(d->ptuuid), free(d->install_source);
-		fs_free(&d->fs);
+		part_probe_fs_clear(&d->fs);
 	}
 	free(p->disks);
 	free(p);

@@ -48,6 +48,8 @@ struct part_probe {
 /* libblkid's superblock probe of one device (opened read-only): type,
  * label and UUID; fields stay NULL when nothing is found. */
 void part_probe_superblock(const char *path, struct part_probe_fs *fs);
+/* Frees what fs holds and empties it. */
+void part_probe_fs_clear(struct part_probe_fs *fs);
 /* The disk holding the installation source is never a target; why names
  * the kickstart line ("ks.cfg:1: harddrive --partition=sdb1"). Returns
  * -ENODEV when there is no such disk. */
