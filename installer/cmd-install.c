@@ -289,10 +289,8 @@ static int load_ks(const struct install_opts *o, bool before_pre, struct ks **re
 	struct ks_load_opts lo = { .strict = o->strict, .allow_missing_include = before_pre };
 	int r = ks_check_file(o->ks_path, &lo, ret, d);
 
-	bool said = false; /* a diagnostic already gives the reason (cannot read the kickstart: …) */
-	for (size_t i = 0; i < d->n; i++)
-		said |= d->v[i].level == LVL_ERROR;
-	if (r < 0 && r != -EINVAL && !said)
+	/* the errno alone, unless a diagnostic gave the reason (cannot read the kickstart: …) */
+	if (r < 0 && r != -EINVAL && ks_diags_errors(d) == 0)
 		log_error_errno(r, "%s: %m", o->ks_path);
 	if (r >= 0 && o->defaults && o->defaults->repo && inst_repo_apply(o->defaults->repo, *ret) > 0 &&
 	    !before_pre)

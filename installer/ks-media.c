@@ -97,8 +97,10 @@ static int copy_from(const char *mnt, void *data)
  * candidate i's, k, give the new result; the first real error is kept. */
 static int next_candidate(int r, int k, const char *what, const struct inst_source *s, size_t i)
 {
-	if (k == 0 || k == -ENOENT)
-		return k == 0 ? 0 : r;
+	if (k == 0)
+		return 0;
+	if (k == -ENOENT)
+		return r;
 	if (i + 1 < s->n_devs)
 		log_warning("%s: %s cannot be searched; trying %s", what, s->devs[i].path, s->devs[i + 1].path);
 	return r == -ENOENT ? k : r;

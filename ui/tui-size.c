@@ -75,12 +75,12 @@ int tui_term_fix_size(int in, int out, unsigned timeout_ms)
 			got = tui_parse_cpr(buf, n, &rows, &cols);
 		}
 	}
-	/* an answer that comes later must not reach the TUI as keys */
-	if (!got)
-		(void)tcflush(in, TCIFLUSH);
 	(void)tcsetattr(in, TCSANOW, &saved);
-	if (!got)
+	if (!got) {
+		/* an answer that comes later must not reach the TUI as keys */
+		(void)tcflush(in, TCIFLUSH);
 		return log_info("tui: the terminal did not say its size; assuming 80x24"), 0;
+	}
 	ws.ws_row = (unsigned short)rows, ws.ws_col = (unsigned short)cols;
 	if (ioctl(out, TIOCSWINSZ, &ws) < 0)
 		return -errno;
