@@ -41,6 +41,23 @@ image_fails() {
 	"$drv" image "$4" "$5" 1G "$d/sysroot" ${6:-} >"$d/out" 2>"$d/err" || rc=$?
 	check "$1" "$2" "$3" "$rc" "$5"
 }
+# fsize_run BLOCKS CMD...: CMD with RLIMIT_FSIZE of BLOCKS KiB and SIGXFSZ
+# ignored (write(2) then says EFBIG); its output goes through a pipe, which
+# the limit does not cover, to $d/err, its exit status to $d/rc
+fsize_run() {
+	local blocks=$1
+	shift
+	set +e
+	(trap '' XFSZ; ulimit -f "$blocks"; exec "$@") 2>&1 | cat >"$d/err"
+	echo "${PIPESTATUS[0]}" >"$d/rc"
+	set -e
+}
+# await_pause POINT: part-apply (its stderr in $d/err) stopped at POINT
+# (SLIPWAY_TEST_PAUSE=POINT:$d/go) and waits for $d/go
+await_pause() {
+	for _ in $(seq 600); do grep -q "paused at $1" "$d/err" 2>/dev/null && return 0; sleep 0.1; done
+	fail "part-apply did not pause at $1: $(cat "$d/err")"
+}
 # ks FILE PART-OPTIONS: no boot loader partitions, / only (so / is the only
 # mount and the first file written into it is /etc/fstab)
 ks() { printf 'bootloader --location=none\npart / --size=100 --grow --fstype=ext4 %s\n' "$2" >"$d/$1"; }
@@ -69,12 +86,9 @@ truncate -s 1G "$d/fsize.img"
 new_loop fz "$d/fsize.img"
 printf 'ignoredisk --only-use=%s\nclearpart --all --initlabel\nbootloader --location=none\npart / --size=100 --grow --fstype=ext4\n' \
 	"${fz#/dev/}" >"$d/fsize.ks"
-# (the output goes through a pipe: the limit covers regular files only)
-set +e
-(trap '' XFSZ; ulimit -f 0; exec "$drv" disk "$d/fsize.ks" "$d/sysroot") 2>&1 | cat >"$d/err"
-rc=${PIPESTATUS[0]}
-set -e
-check "fstab cannot be written" 1 "storage: cannot write $d/sysroot/etc/fstab.slipway-tmp: File too large" "$rc" "$fz"
+fsize_run 0 "$drv" disk "$d/fsize.ks" "$d/sysroot"
+check "fstab cannot be written" 1 "storage: cannot write $d/sysroot/etc/fstab.slipway-tmp: File too large" \
+	"$(cat "$d/rc")" "$fz"
 
 # ---- the ESP's staging directory (partition/mount.c, apply.c) ----
 # TMPDIR does not exist: the staging directory cannot be made
@@ -151,8 +165,7 @@ fi
 rc=0
 SLIPWAY_TEST_PAUSE=before-teardown:$d/go "$drv" image "$d/plain.ks" "$d/b.img" 1G "$d/sysroot" >"$d/out" 2>"$d/err" &
 apply=$!
-for _ in $(seq 600); do grep -q "paused at before-teardown" "$d/err" && break; sleep 0.1; done
-grep -q "paused at before-teardown" "$d/err" || fail "part-apply did not reach the teardown: $(cat "$d/err")"
+await_pause before-teardown
 (cd "$d/sysroot" && exec sleep 600) &
 holder=$!
 touch "$d/go"
@@ -174,7 +187,7 @@ paused() {
 	local rc=0
 	SLIPWAY_TEST_PAUSE=before-convert:$d/go "$drv" image "$d/plain.ks" "$5" 1G "$d/sysroot" "$4" >"$d/out" 2>"$d/err" &
 	local apply=$!
-	for _ in $(seq 600); do grep -q "paused at before-convert" "$d/err" && break; sleep 0.1; done
+	await_pause before-convert
 	eval "$6"
 	touch "$d/go"
 	wait $apply || rc=$?
@@ -186,19 +199,14 @@ paused() {
 paused "the image cannot be opened (VHD)" 1 "image: cannot open $d/conv/v1.img: Operation not permitted" \
 	vhd "$d/conv/v1.img" 'chattr +i "$d/conv/v1.img"'
 # a file size limit of exactly the image's 1 GiB: the footer cannot go after it...
-set +e
-(trap '' XFSZ; ulimit -f $((1 << 20)); exec "$drv" image "$d/plain.ks" "$d/conv/v2.img" 1G "$d/sysroot" vhd) 2>&1 | cat >"$d/err"
-rc=${PIPESTATUS[0]}
-set -e
-check "the VHD footer cannot be written" 1 "image: cannot write the VHD footer of $d/conv/v2.img: File too large" "$rc" "$d/conv/v2.img"
+fsize_run $((1 << 20)) "$drv" image "$d/plain.ks" "$d/conv/v2.img" 1G "$d/sysroot" vhd
+check "the VHD footer cannot be written" 1 "image: cannot write the VHD footer of $d/conv/v2.img: File too large" \
+	"$(cat "$d/rc")" "$d/conv/v2.img"
 # ... and an image that grew by 4 KiB cannot be rounded up to whole MiB
-(
-	set +e
-	(trap '' XFSZ; ulimit -f $(((1 << 20) + 4)); SLIPWAY_TEST_PAUSE=before-convert:$d/go \
-		exec "$drv" image "$d/plain.ks" "$d/conv/v3.img" 1G "$d/sysroot" vhd) 2>&1 | cat >"$d/err"
-	echo "${PIPESTATUS[0]}" >"$d/rc"
-) &
-for _ in $(seq 600); do grep -q "paused at before-convert" "$d/err" 2>/dev/null && break; sleep 0.1; done
+rm -f "$d/err"
+fsize_run $(((1 << 20) + 4)) env SLIPWAY_TEST_PAUSE=before-convert:"$d/go" \
+	"$drv" image "$d/plain.ks" "$d/conv/v3.img" 1G "$d/sysroot" vhd &
+await_pause before-convert
 truncate -s +4K "$d/conv/v3.img"
 touch "$d/go"
 wait $!
