@@ -180,7 +180,7 @@ int inst_ks_save_log_oemdrv(const char *log)
 	int r;
 
 	if ((r = find_devices("LABEL=" OEMDRV_LABEL, &s)) < 0)
-		return r;
+		return log_warning_errno(r, "cannot look for an " OEMDRV_LABEL " volume to copy the log to: %m");
 	r = -ENOENT;
 	for (size_t i = 0; i < s.n_devs && r < 0; i++) {
 		struct copy_args a = { .path = log, .dev = s.devs[i].path };
